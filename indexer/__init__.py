@@ -1,0 +1,1 @@
+"""Crawl, extract and index the news that colleges publish on their websites."""

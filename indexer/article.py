@@ -1,0 +1,78 @@
+"""The records that flow from extraction to the store and the index."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Attachment:
+    url: str
+    name: str
+
+
+@dataclass
+class Image:
+    url: str
+    alt: str = ""
+
+
+@dataclass
+class Article:
+    """One news article as read off its page.
+
+    ``published`` is an ISO 8601 string in Asia/Shanghai local time: ``2023-04-22``
+    when the page gives only a date, ``2023-04-22T10:30:00`` when it gives a time.
+    ``body`` is clean text with paragraphs separated by a single newline.
+    """
+
+    url: str
+    site: str
+    title: str
+    body: str
+    published: str | None = None
+    department: str | None = None
+    source: str | None = None
+    column: str | None = None
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    fetched_at: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """A hash of everything a reader sees, used to notice edits."""
+        payload = json.dumps(
+            [self.title, self.published, self.department, self.source, self.column, self.body,
+             [asdict(i) for i in self.images], [asdict(a) for a in self.attachments]],
+            ensure_ascii=False,
+        )
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["content_hash"] = self.content_hash
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Article":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["images"] = [Image(**i) for i in known.get("images") or []]
+        known["attachments"] = [Attachment(**a) for a in known.get("attachments") or []]
+        return cls(**known)
+
+
+class ExtractError(Exception):
+    """A page could not be read as an article. ``reason`` is a short stable code
+    (``no-title``, ``no-body``, ``not-html``, ``redirect`` …); the message says what
+    was missing in words an operator understands."""
+
+    def __init__(self, reason: str, message: str, target: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+        self.target = target  # for ``redirect``: where the page sends the reader
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.message}"
