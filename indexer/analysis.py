@@ -1,0 +1,143 @@
+"""Chinese text analysis, independent of any search engine.
+
+Two token streams are made from the same normalised text:
+
+* **words**: jieba's precise-mode segmentation, for ranking (BM25 needs words);
+* **grams**: overlapping character bigrams of every run of Chinese characters,
+  for recall. Any string of two or more Chinese characters that occurs in a text
+  occurs as a run of consecutive bigrams, so a phrase query over the grams finds
+  every verbatim occurrence, whatever jieba makes of it.
+
+Latin letters and digits are kept whole in both streams (``1+x``, ``2023``,
+``plc``). Positions are sequential, so phrase queries are exact.
+
+Normalisation is one function used on both sides (index and query) and keeps the
+text's length, so offsets found in normalised text are offsets in the original.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import jieba
+
+#: Bump when tokens change for the same input: an index built by another version
+#: is detected and must be rebuilt with ``news-indexer reindex``.
+ANALYSIS_VERSION = "1"
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A run of Chinese characters, or a Latin/digit word with inner + . - (1+x, 3.5, c++, covid-19).
+_RUN = re.compile(rf"([{_HAN}]+)|([a-z0-9]+(?:[+.\-][a-z0-9]+)*\+*)")
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def init_jieba() -> None:
+    """Load jieba's dictionary once per process (call before forking workers)."""
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba_ready = True
+
+
+def _fold_char(c: str) -> str:
+    o = ord(c)
+    if 0xFF01 <= o <= 0xFF5E:          # full-width ASCII
+        c = chr(o - 0xFEE0)
+    elif o == 0x3000:                  # ideographic space
+        return " "
+    low = c.lower()
+    return low if len(low) == 1 else c
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width and case folding, one character for one.
+
+    The result has the same length as ``text``, so a match found in the
+    normalised text can be highlighted at the same offsets in the original.
+    """
+    out = []
+    cache = _FOLD_CACHE
+    for c in text:
+        f = cache.get(c)
+        if f is None:
+            f = _fold_char(c)
+            if len(cache) < 100_000:
+                cache[c] = f
+        out.append(f)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+def runs(text: str) -> Iterator[tuple[bool, int, int]]:
+    """(is_chinese, start, end) of each indexable run of normalised ``text``."""
+    for m in _RUN.finditer(text):
+        yield m.group(1) is not None, m.start(), m.end()
+
+
+def word_tokens(text: str, start_pos: int = 0) -> Iterator[Tok]:
+    """jieba precise-mode words of Chinese runs, and whole Latin/digit words."""
+    init_jieba()
+    norm = normalise(text)
+    pos = start_pos
+    for han, s, e in runs(norm):
+        if not han:
+            yield Tok(norm[s:e], pos, s, e)
+            pos += 1
+            continue
+        offset = s
+        for w in jieba.cut(norm[s:e], HMM=True):
+            yield Tok(w, pos, offset, offset + len(w))
+            offset += len(w)
+            pos += 1
+
+
+def gram_tokens(text: str, start_pos: int = 0, query: bool = False) -> Iterator[Tok]:
+    """Character bigrams of Chinese runs, and whole Latin/digit words.
+
+    A run ``abc`` gives ``ab``@p, ``bc``@p+1 and, at index time, the final
+    character ``c`` also at p+1, so that a one-character query (a prefix of some
+    gram) finds characters at the end of a run too. ``query=True`` leaves that
+    final character out: a phrase of bigrams must match consecutive positions.
+    """
+    norm = normalise(text)
+    pos = start_pos
+    for han, s, e in runs(norm):
+        n = e - s
+        if not han or n == 1:
+            yield Tok(norm[s:e], pos, s, e)
+            pos += 1
+            continue
+        for i in range(n - 1):
+            yield Tok(norm[s + i:s + i + 2], pos + i, s + i, s + i + 2)
+        if not query:
+            yield Tok(norm[e - 1], pos + n - 2, e - 1, e)
+        pos += n - 1
+
+
+def query_grams(text: str) -> list[str]:
+    """The bigram sequence a phrase query for ``text`` must match."""
+    return [t.text for t in gram_tokens(text, query=True)]
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct jieba words of ``text``, in order, for ranking."""
+    return list(dict.fromkeys(t.text for t in word_tokens(text)))

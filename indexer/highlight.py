@@ -1,0 +1,91 @@
+"""Highlighting and snippets, built from escaped text.
+
+Matches are found in the normalised text (same length as the original), so a
+``<mark>`` always wraps exactly the characters that matched, whole characters,
+and never falls inside an HTML entity: text is escaped piece by piece.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+from indexer.analysis import normalise
+
+_ALNUM = re.compile(r"[a-z0-9]")
+
+
+def find_spans(text: str, needles: list[str]) -> list[tuple[int, int, int]]:
+    """(start, end, needle index) of every occurrence, overlaps merged."""
+    norm = normalise(text)
+    spans: list[tuple[int, int, int]] = []
+    for k, needle in enumerate(needles):
+        if not needle:
+            continue
+        latin_start = bool(_ALNUM.match(needle[0]))
+        latin_end = bool(_ALNUM.match(needle[-1]))
+        start = norm.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            ok = not (latin_start and start > 0 and _ALNUM.match(norm[start - 1]))
+            ok = ok and not (latin_end and end < len(norm) and _ALNUM.match(norm[end]))
+            if ok:
+                spans.append((start, end, k))
+            start = norm.find(needle, start + 1)
+    spans.sort()
+    merged: list[tuple[int, int, int]] = []
+    for s, e, k in spans:
+        if merged and s <= merged[-1][1]:
+            ps, pe, pk = merged[-1]
+            merged[-1] = (ps, max(pe, e), pk)
+        else:
+            merged.append((s, e, k))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int, int]], lo: int = 0, hi: int | None = None) -> str:
+    hi = len(text) if hi is None else hi
+    out = []
+    pos = lo
+    for s, e, _ in spans:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        out.append(escape(text[pos:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:hi]))
+    return "".join(out)
+
+
+def highlight(text: str, needles: list[str]) -> str:
+    return mark(text, find_spans(text, needles))
+
+
+def snippet(text: str, needles: list[str], width: int = 140) -> str:
+    """The passage of about ``width`` characters with the most distinct query
+    words (then the most matches), escaped and highlighted."""
+    text = re.sub(r"\s*\n\s*", " ", text).strip()
+    if not text:
+        return ""
+    spans = find_spans(text, needles)
+    if not spans:
+        return escape(text[:width]) + ("…" if len(text) > width else "")
+    best = (-1, -1, 0)
+    lead = width // 5
+    for s, _, _ in spans:
+        lo = max(0, s - lead)
+        inside = [sp for sp in spans if sp[0] >= lo and sp[1] <= lo + width]
+        key = (len({k for _, _, k in inside}), len(inside), -lo)
+        if key > best:
+            best = key
+    lo = -best[2]
+    hi = min(len(text), lo + width)
+    if hi - lo < width:
+        lo = max(0, hi - width)
+    # never cut a match in two
+    for s, e, _ in spans:
+        if s < lo < e:
+            lo = s
+        if s < hi < e:
+            hi = e
+    return ("…" if lo > 0 else "") + mark(text, spans, lo, hi) + ("…" if hi < len(text) else "")

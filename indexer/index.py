@@ -1,0 +1,236 @@
+"""Keeping the Whoosh index in step with the crawl store.
+
+The index directory ``<data>/index`` is a symbolic link to one *generation*
+under ``<data>/indexes/``. ``sync`` applies the store's changes to the current
+generation in one Whoosh commit (or one per bounded batch on a large first
+crawl); ``rebuild`` writes a whole new generation from the store and switches
+the link atomically, so readers see the old index or the new, never half.
+
+Beside each generation, ``engine.json`` records the analysis and schema versions
+it was built with and the store sequence number it has applied.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.writing import IndexWriter
+
+from indexer.analysis import ANALYSIS_VERSION, init_jieba
+from indexer.article import Article
+from indexer.ids import article_id
+from indexer.paths import index_path
+from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.store import Store
+
+META_FILE = "engine.json"
+ENGINE_VERSION = f"a{ANALYSIS_VERSION}.s{SCHEMA_VERSION}"
+
+
+class IndexVersionError(Exception):
+    """The index on disk was built by other analyzers or another schema."""
+
+
+@dataclass
+class SyncStats:
+    added: int = 0
+    deleted: int = 0
+    commits: int = 0
+    seq: int = 0
+
+
+def read_meta(gen_dir: Path) -> dict:
+    try:
+        return json.loads((gen_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(gen_dir: Path, meta: dict) -> None:
+    tmp = gen_dir / (META_FILE + ".tmp")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, gen_dir / META_FILE)
+
+
+def check_version(gen_dir: Path) -> None:
+    meta = read_meta(gen_dir)
+    found = meta.get("engine_version")
+    if found != ENGINE_VERSION:
+        raise IndexVersionError(
+            f"the index at {gen_dir} was built by engine version {found or 'unknown'}, this program "
+            f"reads version {ENGINE_VERSION}: run `news-indexer reindex` to rebuild it from the store "
+            "(no re-crawl needed)")
+
+
+def to_document(article: Article) -> dict:
+    published = _parse_published(article.published)
+    doc = {
+        "id": article_id(article.url),
+        "url": article.url,
+        "site": article.site,
+        "title": article.title,
+        "title_ng": article.title,
+        "body": article.body,
+        "body_ng": article.body,
+        "published_text": article.published,
+        "year": str(published.year) if published else "",
+        "department": article.department or "",
+        "column": article.column or "",
+        "source": article.source,
+    }
+    if published:
+        doc["published"] = published
+    return doc
+
+
+def _parse_published(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def _new_generation(data_dir: Path) -> Path:
+    gens = data_dir / "indexes"
+    gens.mkdir(parents=True, exist_ok=True)
+    gen = gens / f"g{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
+    gen.mkdir()
+    windex.create_in(str(gen), make_schema())
+    _write_meta(gen, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": None})
+    return gen
+
+
+def _switch(data_dir: Path, gen: Path) -> None:
+    """Point ``<data>/index`` at ``gen`` in one rename."""
+    link = index_path(data_dir)
+    tmp = data_dir / f".index-{os.getpid()}.tmp"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(gen, data_dir), tmp)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain directory from an older layout
+    os.replace(tmp, link)
+
+
+def _prune(data_dir: Path, keep: int = 2) -> None:
+    """Delete old generations, keeping the current one and the one before it
+    (a reader may still hold it open)."""
+    current = index_path(data_dir).resolve()
+    gens = sorted((p for p in (data_dir / "indexes").glob("g*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    old = [g for g in gens if g.resolve() != current]
+    for g in old[:-max(keep - 1, 0)] if keep > 1 else old:
+        shutil.rmtree(g, ignore_errors=True)
+
+
+def current_generation(data_dir: Path, create: bool = False) -> Path | None:
+    link = index_path(data_dir)
+    if link.exists() and windex.exists_in(str(link)):
+        return link.resolve()
+    if not create:
+        return None
+    gen = _new_generation(data_dir)
+    _switch(data_dir, gen)
+    return gen
+
+
+def _apply(writer: IndexWriter, article: Article | None, url: str) -> None:
+    if article is None:
+        writer.delete_by_term("id", article_id(url))
+    else:
+        writer.update_document(**to_document(article))
+
+
+def sync(store: Store, data_dir: Path, batch: int = 5000) -> SyncStats:
+    """Apply every store change the index has not seen, ``batch`` changes a commit."""
+    init_jieba()
+    gen = current_generation(data_dir, create=True)
+    assert gen is not None
+    check_version(gen)
+    meta = read_meta(gen)
+    stats = SyncStats(seq=int(meta.get("synced_seq", 0)))
+    ix = windex.open_dir(str(gen))
+    try:
+        pending = list(_take(store, stats.seq, batch))
+        while pending:
+            writer = ix.writer(timeout=60.0, limitmb=128)
+            try:
+                for change in pending:
+                    _apply(writer, change.article, change.url)
+                    if change.article is None:
+                        stats.deleted += 1
+                    else:
+                        stats.added += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            stats.commits += 1
+            stats.seq = pending[-1].seq
+            meta.update(synced_seq=stats.seq, last_commit=_utcnow())
+            _write_meta(gen, meta)
+            pending = list(_take(store, stats.seq, batch))
+    finally:
+        ix.close()
+    return stats
+
+
+def _take(store: Store, seq: int, n: int):
+    for i, change in enumerate(store.changes_since(seq, batch=min(n, 1000))):
+        if i >= n:
+            return
+        yield change
+
+
+def rebuild(store: Store, data_dir: Path) -> SyncStats:
+    """Build a fresh generation from the whole store and switch to it atomically."""
+    init_jieba()
+    gen = _new_generation(data_dir)
+    seq = store.seq
+    count = build_into(gen, store.articles())
+    meta = read_meta(gen)
+    meta.update(synced_seq=seq, last_commit=_utcnow())
+    _write_meta(gen, meta)
+    _switch(data_dir, gen)
+    _prune(data_dir)
+    # Changes made while the rebuild ran are applied by the next sync.
+    return SyncStats(added=count, commits=1, seq=seq)
+
+
+def build_into(gen: Path, articles: Iterable[Article]) -> int:
+    ix = windex.open_dir(str(gen))
+    writer = ix.writer(limitmb=256)
+    n = 0
+    try:
+        for article in articles:
+            writer.add_document(**to_document(article))
+            n += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    return n
+
+
+def build_index(articles: Iterable[Article], index_dir: Path) -> int:
+    """Build a standalone index of ``articles`` at ``index_dir`` (tests, tools)."""
+    init_jieba()
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    windex.create_in(str(index_dir), make_schema())
+    n = build_into(index_dir, articles)
+    _write_meta(index_dir, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": _utcnow()})
+    return n
+
+
+def _utcnow() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

@@ -1,0 +1,309 @@
+"""The crawl store: one SQLite file with raw pages, extracted articles and runs.
+
+Every change to an article (new, edited, removed) takes the next value of a
+store-wide sequence number, so the index can be brought up to date by reading
+only what changed since the sequence number it last applied.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from indexer.article import Article
+
+#: Version of the tables below; older stores are migrated forward on open.
+STORE_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- list | article | redirect | attachment
+    status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    content_type TEXT,
+    encoding TEXT,
+    body BLOB,
+    body_hash TEXT,
+    fetched_at TEXT,
+    error TEXT,
+    error_detail TEXT,
+    redirect_to TEXT
+);
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published TEXT,
+    department TEXT,
+    source TEXT,
+    column_name TEXT,
+    body TEXT NOT NULL,
+    images TEXT NOT NULL DEFAULT '[]',
+    attachments TEXT NOT NULL DEFAULT '[]',
+    content_hash TEXT NOT NULL,
+    fetched_at TEXT,
+    first_seen TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    removed_at TEXT,
+    removed_by TEXT,                 -- site | operator
+    removed_reason TEXT,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
+CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    fetched INTEGER NOT NULL DEFAULT 0,
+    new INTEGER NOT NULL DEFAULT 0,
+    changed INTEGER NOT NULL DEFAULT 0,
+    removed INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'running'
+);
+CREATE TABLE IF NOT EXISTS failures (
+    run_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT,
+    at TEXT NOT NULL
+);
+"""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why."""
+
+
+@dataclass
+class PageRecord:
+    url: str
+    site: str
+    kind: str
+    status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    encoding: str | None = None
+    body: bytes | None = None
+    fetched_at: str | None = None
+    error: str | None = None
+    error_detail: str | None = None
+    redirect_to: str | None = None
+
+
+@dataclass
+class Change:
+    seq: int
+    url: str
+    article: Article | None   # None: removed
+
+
+@dataclass
+class RunCounts:
+    fetched: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    failed: int = 0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # url, reason, detail
+
+
+class Store:
+    """The crawl store. One connection per instance; use from one thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the crawl store {self.path}: {exc}") from None
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable crawl store: {exc}") from None
+
+    # -- schema -------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self.db:
+            self.db.executescript(_SCHEMA)
+            row = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > STORE_VERSION:
+                raise StoreError(f"{self.path} was made by a newer version (store version {version}); "
+                                 "upgrade news-indexer")
+            # Future migrations go here: if version < 2: ...
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('seq', '0')")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _next_seq(self) -> int:
+        self.db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='seq'")
+        return int(self.db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0])
+
+    @property
+    def seq(self) -> int:
+        return int(self.db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()[0])
+
+    # -- pages --------------------------------------------------------------
+    def get_page(self, url: str) -> PageRecord | None:
+        row = self.db.execute("SELECT * FROM pages WHERE url=?", (url,)).fetchone()
+        if row is None:
+            return None
+        return PageRecord(**{k: row[k] for k in row.keys() if k != "body_hash"})
+
+    def save_page(self, page: PageRecord) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO pages (url, site, kind, status, etag, last_modified, content_type,"
+                " encoding, body, fetched_at, error, error_detail, redirect_to)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (page.url, page.site, page.kind, page.status, page.etag, page.last_modified,
+                 page.content_type, page.encoding, page.body, page.fetched_at or now_iso(),
+                 page.error, page.error_detail, page.redirect_to))
+
+    # -- articles -----------------------------------------------------------
+    def has_article(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE url=?", (url,)).fetchone() is not None
+
+    def known_urls(self, urls: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            q = "SELECT url FROM articles WHERE url IN (%s)" % ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.db.execute(q, chunk))
+        return found
+
+    def upsert_article(self, article: Article) -> str:
+        """Store an article; returns ``new``, ``changed``, ``unchanged`` or ``blocked``
+        (an operator took it down, and it stays down)."""
+        h = article.content_hash
+        now = now_iso()
+        with self.db:
+            row = self.db.execute("SELECT content_hash, removed_at, removed_by FROM articles WHERE url=?",
+                                  (article.url,)).fetchone()
+            if row is not None and row["removed_by"] == "operator":
+                return "blocked"
+            if row is not None and row["content_hash"] == h and row["removed_at"] is None:
+                return "unchanged"
+            seq = self._next_seq()
+            values = (article.site, article.title, article.published, article.department,
+                      article.source, article.column, article.body,
+                      json.dumps([i.__dict__ for i in article.images], ensure_ascii=False),
+                      json.dumps([a.__dict__ for a in article.attachments], ensure_ascii=False),
+                      h, article.fetched_at or now, now, seq)
+            if row is None:
+                self.db.execute(
+                    "INSERT INTO articles (site, title, published, department, source, column_name, body,"
+                    " images, attachments, content_hash, fetched_at, updated_at, seq, url, first_seen)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values + (article.url, now))
+                return "new"
+            self.db.execute(
+                "UPDATE articles SET site=?, title=?, published=?, department=?, source=?, column_name=?,"
+                " body=?, images=?, attachments=?, content_hash=?, fetched_at=?, updated_at=?, seq=?,"
+                " removed_at=NULL, removed_by=NULL, removed_reason=NULL WHERE url=?", values + (article.url,))
+            return "changed"
+
+    def remove_article(self, url: str, reason: str, by: str = "site") -> bool:
+        """Mark an article removed (it leaves the index at the next sync). Returns
+        False when there is no such article or it was already removed."""
+        with self.db:
+            row = self.db.execute("SELECT removed_at, removed_by FROM articles WHERE url=?", (url,)).fetchone()
+            if row is None:
+                return False
+            if row["removed_at"] is not None and (row["removed_by"] == by or by == "site"):
+                return False
+            seq = self._next_seq()
+            self.db.execute("UPDATE articles SET removed_at=?, removed_by=?, removed_reason=?, seq=? WHERE url=?",
+                            (now_iso(), by, reason, seq, url))
+            return True
+
+    def get_article(self, url: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE url=? AND removed_at IS NULL", (url,)).fetchone()
+        return _row_article(row) if row else None
+
+    def articles(self, site: str | None = None) -> Iterator[Article]:
+        q = "SELECT * FROM articles WHERE removed_at IS NULL"
+        args: tuple = ()
+        if site:
+            q += " AND site=?"
+            args = (site,)
+        for row in self.db.execute(q + " ORDER BY url", args):
+            yield _row_article(row)
+
+    def count_articles(self, site: str | None = None) -> int:
+        q = "SELECT COUNT(*) FROM articles WHERE removed_at IS NULL"
+        if site:
+            return self.db.execute(q + " AND site=?", (site,)).fetchone()[0]
+        return self.db.execute(q).fetchone()[0]
+
+    def changes_since(self, seq: int, batch: int = 1000) -> Iterator[Change]:
+        """Every article whose state changed after ``seq``, oldest change first."""
+        last = seq
+        while True:
+            rows = self.db.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                                   (last, batch)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                last = row["seq"]
+                yield Change(row["seq"], row["url"], None if row["removed_at"] else _row_article(row))
+
+    # -- runs ---------------------------------------------------------------
+    def start_run(self, site: str) -> int:
+        with self.db:
+            cur = self.db.execute("INSERT INTO runs (site, started_at) VALUES (?, ?)", (site, now_iso()))
+            return int(cur.lastrowid)
+
+    def record_failure(self, run_id: int, url: str, reason: str, detail: str = "") -> None:
+        with self.db:
+            self.db.execute("INSERT INTO failures VALUES (?,?,?,?,?)", (run_id, url, reason, detail, now_iso()))
+
+    def finish_run(self, run_id: int, counts: RunCounts, status: str) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE runs SET finished_at=?, fetched=?, new=?, changed=?, removed=?, failed=?, status=?"
+                " WHERE id=?", (now_iso(), counts.fetched, counts.new, counts.changed, counts.removed,
+                                counts.failed, status, run_id))
+
+    def recent_runs(self, limit: int = 10) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+
+    def failure_counts(self, site: str | None = None) -> list[tuple[str, int]]:
+        q = ("SELECT f.reason, COUNT(*) FROM failures f JOIN runs r ON r.id=f.run_id"
+             + (" WHERE r.site=?" if site else "") + " GROUP BY f.reason ORDER BY 2 DESC")
+        return [(r[0], r[1]) for r in self.db.execute(q, (site,) if site else ())]
+
+
+def _row_article(row: sqlite3.Row) -> Article:
+    return Article.from_dict({
+        "url": row["url"], "site": row["site"], "title": row["title"], "body": row["body"],
+        "published": row["published"], "department": row["department"], "source": row["source"],
+        "column": row["column_name"], "images": json.loads(row["images"]),
+        "attachments": json.loads(row["attachments"]), "fetched_at": row["fetched_at"],
+    })

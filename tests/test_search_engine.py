@@ -1,0 +1,72 @@
+from datetime import date
+
+import pytest
+
+from indexer.article import Article
+from indexer.index import build_index
+from indexer.results import Query
+from indexer.search import IndexMissing, SearchEngine
+
+ARTICLES = [
+    ("马克思主义学院举办讲座", "马克思主义学院今日举办理论讲座，计算机学院师生参加。", "2023-04-22", "马克思主义学院"),
+    ("华中数控校企合作", "我院与武汉华中数控股份有限公司签约，深化产教融合。", "2022-01-02", "智能制造学院"),
+    ("产教融合年会召开", "成渝地区双城经济圈智能制造产教融合发展共同体年会开幕。", "2023-04-21T10:30:00", None),
+    ("<script>alert(1)</script>", "测试正文", "2020-01-01", "教务处"),
+    ("蜀江数智装备公司来访", "蜀江数智装备有限公司与智能制造学院共建产业学院。", "2021-06-01", "智能制造学院"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ix")
+    build_index([Article(url=f"http://x/{i}", site="demo", title=t, body=b, published=p, department=dep)
+                 for i, (t, b, p, dep) in enumerate(ARTICLES)], d)
+    e = SearchEngine(d)
+    yield e
+    e.close()
+
+
+def titles(res):
+    return [h.title for h in res.hits]
+
+
+def test_subwords_and_phrases_are_found_verbatim(engine):
+    assert titles(engine.search(Query(text='"计算机学院"'))) == ["马克思主义学院举办讲座"]
+    assert titles(engine.search(Query(text="克思"))) == ["马克思主义学院举办讲座"]
+    assert titles(engine.search(Query(text="数智装备"))) == ["蜀江数智装备公司来访"]
+    assert engine.search(Query(text='"计算 机学院"')).total == 0
+
+
+def test_title_matches_rank_above_body_matches(engine):
+    res = engine.search(Query(text="产教融合"))
+    assert titles(res)[0] == "产教融合年会召开"
+    assert res.total == 2
+
+
+def test_filters_and_facets(engine):
+    res = engine.search(Query(text="", departments=("智能制造学院",)))
+    assert res.total == 2
+    dept = {f.value: f.count for f in res.facets["department"]}
+    assert sum(dept.values()) == len(ARTICLES)  # the facet ignores its own filter
+    res = engine.search(Query(text="", date_from=date(2023, 1, 1), date_to=date(2023, 4, 21)))
+    assert titles(res) == ["产教融合年会召开"]
+
+
+def test_and_then_partial(engine):
+    res = engine.search(Query(text="华中数控 不存在的词"))
+    assert res.partial and titles(res) == ["华中数控校企合作"]
+
+
+def test_highlights_are_escaped(engine):
+    res = engine.search(Query(text="script"))
+    assert res.hits[0].title_html == "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;"
+
+
+@pytest.mark.parametrize("q", ['"', "AND", "*", "title:", "-", "x" * 5000, "😀", "\x00", "ＡＩ", "學院", "OR"])
+def test_odd_queries_never_raise(engine, q):
+    engine.search(Query(text=q))
+
+
+def test_missing_index_says_what_to_run(tmp_path):
+    with pytest.raises(IndexMissing, match="news-indexer update"):
+        SearchEngine(tmp_path / "nothing")
