@@ -11,7 +11,8 @@ Two token streams are made from the same normalised text:
 Latin letters and digits are kept whole in both streams (``1+x``, ``2023``,
 ``plc``). Positions are sequential, so phrase queries are exact.
 
-Normalisation is one function used on both sides (index and query) and keeps the
+Normalisation (full-width to half-width, case, traditional to simplified) is one
+function used on both sides (index and query) and keeps the
 text's length, so offsets found in normalised text are offsets in the original.
 """
 from __future__ import annotations
@@ -48,7 +49,33 @@ def init_jieba() -> None:
             _jieba_ready = True
 
 
+_T2S: dict[str, str] | None = None
+
+
+def _t2s() -> dict[str, str]:
+    """Traditional → simplified, character for character, from OpenCC's table.
+
+    A character that is also a simplified character in its own right (乾 → 干 or
+    乾) is left alone, so no meaning is merged away.
+    """
+    global _T2S
+    if _T2S is None:
+        from importlib.resources import files
+        table: dict[str, str] = {}
+        text = files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
+        for line in text.splitlines():
+            src, _, targets = line.partition("\t")
+            cands = targets.split()
+            if len(src) == 1 and cands and src not in cands and len(cands[0]) == 1:
+                table[src] = cands[0]
+        _T2S = table
+    return _T2S
+
+
 def _fold_char(c: str) -> str:
+    simp = _t2s().get(c)
+    if simp is not None:
+        return simp
     o = ord(c)
     if 0xFF01 <= o <= 0xFF5E:          # full-width ASCII
         c = chr(o - 0xFEE0)
@@ -62,7 +89,8 @@ _FOLD_CACHE: dict[str, str] = {}
 
 
 def normalise(text: str) -> str:
-    """Full-width to half-width and case folding, one character for one.
+    """Full-width to half-width, case folding and traditional to simplified
+    characters, one character for one.
 
     The result has the same length as ``text``, so a match found in the
     normalised text can be highlighted at the same offsets in the original.

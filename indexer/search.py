@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from whoosh import index as windex
@@ -138,7 +138,9 @@ class SearchEngine:
                                            sortedby=[sorting.ScoreFacet(), _date_facet()], terms=False)
             total, partial, q = results.total, results.total > 0, relaxed
         needles = parsed.needles()
-        hits = [_hit(r.fields(), r.score, needles) for r in results]
+        # Whoosh answers a page past the end with the last page: a reader asked for none
+        past_end = (page - 1) * size >= total
+        hits = [] if past_end else [_hit(r.fields(), r.score, needles) for r in results]
         facets = {
             "department": _facet(searcher, q, filters, "department"),
             "year": _facet(searcher, q, filters, "year"),
@@ -213,8 +215,7 @@ def _filters(query: Query) -> dict[str, wq.Query]:
     f: dict[str, wq.Query] = {}
     if query.date_from or query.date_to:
         start = datetime.combine(query.date_from, datetime.min.time()) if query.date_from else None
-        end = (datetime.combine(query.date_to + timedelta(days=1), datetime.min.time())
-               - timedelta(microseconds=1)) if query.date_to else None
+        end = (datetime.combine(query.date_to, datetime.max.time())) if query.date_to else None
         f["year"] = wq.DateRange("published", start, end)
     if query.departments:
         f["department"] = wq.Or([wq.Term("department", d) for d in query.departments])

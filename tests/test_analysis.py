@@ -55,3 +55,8 @@ def test_highlight_escapes_and_marks_whole_matches():
     assert highlight("R&D PLCs中心", ["plc", "d"]) == "R&amp;<mark>D</mark> PLCs中心"  # Latin words stand alone
     s = snippet("前言" * 100 + "华中数控的产教融合" + "后记" * 100, ["华中", "产教融合"])
     assert "<mark>华中</mark>" in s and "<mark>产教融合</mark>" in s and s.startswith("…")
+
+
+def test_traditional_characters_fold_to_simplified_one_for_one():
+    assert normalise("計算機學院後勤") == "计算机学院后勤"
+    assert normalise("乾隆") == "乾隆"   # also a simplified character: left alone

@@ -70,3 +70,9 @@ def test_odd_queries_never_raise(engine, q):
 def test_missing_index_says_what_to_run(tmp_path):
     with pytest.raises(IndexMissing, match="news-indexer update"):
         SearchEngine(tmp_path / "nothing")
+
+
+def test_extreme_dates_and_pages_past_the_end(engine):
+    assert engine.search(Query(text="", date_from=date(1, 1, 1), date_to=date(9999, 12, 31))).total == len(ARTICLES)
+    res = engine.search(Query(text="", page=5, size=10))
+    assert res.total == len(ARTICLES) and res.hits == []

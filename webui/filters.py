@@ -1,0 +1,89 @@
+"""Jinja filters and helpers for the templates."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+NO_DEPARTMENT = "未注明"
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` when it is an http(s) link, otherwise an empty string: an index fed
+    from the web must never turn into a ``javascript:`` link on our page."""
+    if not url:
+        return ""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return url.strip() if scheme in ("http", "https") else ""
+
+
+def display_url(url: str | None, limit: int = 80) -> str:
+    """A readable form of a link for under a result: no scheme, cut when long."""
+    if not url:
+        return ""
+    text = url.split("://", 1)[-1]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def date_only(value: str | None) -> str:
+    """``2023-04-22`` from ``2023-04-22`` or ``2023-04-22T10:30:00``."""
+    return (value or "")[:10]
+
+
+def date_time(value: str | None) -> str:
+    """``2023-04-22 10:30`` when there is a time, else the date."""
+    if not value:
+        return ""
+    if "T" in value:
+        day, time = value.split("T", 1)
+        return f"{day} {time[:5]}"
+    return value
+
+
+def beijing_time(value: str | None) -> str:
+    """``2023-04-22 18:30`` (UTC+8) from an ISO UTC timestamp such as ``last_commit``."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def department(value: str | None) -> str:
+    return value or NO_DEPARTMENT
+
+
+def thousands(value: int) -> str:
+    return f"{value:,}"
+
+
+def seconds(took_ms: float) -> str:
+    return f"{took_ms / 1000:.3f}"
+
+
+def paragraphs(body: str | None) -> list[str]:
+    return [p.strip() for p in (body or "").split("\n") if p.strip()]
+
+
+def register(app: Flask) -> None:
+    for name, fn in {
+        "safe_url": safe_url, "display_url": display_url, "date_only": date_only,
+        "date_time": date_time, "beijing_time": beijing_time, "department": department, "thousands": thousands,
+        "seconds": seconds, "paragraphs": paragraphs,
+    }.items():
+        app.add_template_filter(fn, name)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def site() -> dict[str, object]:
+        return {"site_title": app.config["SITE_TITLE"]}

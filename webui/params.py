@@ -1,0 +1,215 @@
+"""Reading the search parameters of a request into an :class:`indexer.results.Query`.
+
+The page and the JSON API share these parameters (and this parser), so the same
+URL query string works against ``/search`` and ``/api/search``::
+
+    q            the query text (control characters are dropped; text longer than
+                 MAX_QUERY_CHARS is not an error: the engine cuts it and says so)
+    from, to     YYYY-MM-DD, both inclusive
+    dept         a department, repeatable
+    column       a site column, repeatable
+    site         a site, repeatable
+    sort         relevance | date (default: relevance, or date when q is empty)
+    page         1, 2, …
+    size         1 … MAX_PAGE_SIZE
+    title_only   1 to search titles only
+
+Every way a parameter can be wrong raises :class:`ParamError` with one message in
+Chinese and English; nothing else is raised for any input.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
+from urllib.parse import urlencode
+
+from indexer.results import (MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS,
+                             Query)
+
+#: The longest query text accepted at all. Longer than MAX_QUERY_CHARS is fine (the engine
+#: cuts it); beyond this the request is refused rather than carried around.
+MAX_TEXT_PARAM_CHARS = 10_000
+#: The longest value of any other parameter (a department name, a date, a number).
+MAX_PARAM_CHARS = 200
+DEFAULT_SIZE = 10
+#: Dates outside these are refused: no news is that old, and the far end of the
+#: calendar overflows date arithmetic.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
+
+FILTER_PARAMS = (("dept", "departments", "部门"), ("column", "columns", "栏目"),
+                 ("site", "sites", "站点"))
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_INT_RE = re.compile(r"[+]?\d{1,9}", re.ASCII)
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"", "0", "false", "off", "no"}
+
+
+class Args(Protocol):
+    """What is needed of ``request.args`` (a Werkzeug ``MultiDict``)."""
+
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+class ParamError(ValueError):
+    """A request parameter is wrong. ``zh`` and ``en`` say the same thing; ``param``
+    names the parameter at fault."""
+
+    def __init__(self, zh: str, en: str, param: str | None = None) -> None:
+        super().__init__(f"{zh}（{en}）")
+        self.zh = zh
+        self.en = en
+        self.param = param
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+def clean_text(value: str) -> str:
+    """Drop control and format characters (NUL, escapes, bidi overrides …); tabs and
+    line breaks become spaces; runs of white space become one space."""
+    out = []
+    for ch in value:
+        cat = unicodedata.category(ch)
+        if ch in "\t\n\r\x0b\x0c\x85\u2028\u2029":
+            out.append(" ")
+        elif cat in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in "\u200d":
+            # \u200d (zero-width joiner) holds emoji sequences together: keep it.
+            continue
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def _single(args: Args, name: str, limit: int = MAX_PARAM_CHARS) -> str:
+    values = args.getlist(name)
+    if len(values) > 1:
+        raise ParamError(f"参数 {name} 只能出现一次", f"parameter '{name}' may appear only once",
+                         name)
+    value = values[0] if values else ""
+    if len(value) > limit:
+        raise ParamError(f"参数 {name} 过长（最多 {limit} 个字符）",
+                         f"parameter '{name}' is too long (at most {limit} characters)", name)
+    return value.strip()
+
+
+def _date(args: Args, name: str, label: str) -> date | None:
+    raw = _single(args, name)
+    if not raw:
+        return None
+    if not _DATE_RE.fullmatch(raw):
+        raise ParamError(f"{label}“{raw}”格式不对，应为 YYYY-MM-DD，例如 2023-09-01",
+                         f"'{name}' must be a date written YYYY-MM-DD, got {raw!r}", name)
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ParamError(f"{label}“{raw}”不是有效的日期",
+                         f"'{name}' is not a valid date: {raw!r}", name) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ParamError(f"{label}“{raw}”超出范围（{MIN_DATE} 至 {MAX_DATE}）",
+                         f"'{name}' must be between {MIN_DATE} and {MAX_DATE}, got {raw}", name)
+    return day
+
+
+def _int(args: Args, name: str, label: str, default: int) -> int:
+    raw = _single(args, name)
+    if not raw:
+        return default
+    if not _INT_RE.fullmatch(raw):
+        raise ParamError(f"{label}必须是正整数，收到“{raw}”",
+                         f"'{name}' must be a positive whole number, got {raw!r}", name)
+    return int(raw)
+
+
+def _values(args: Args, name: str, label: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for raw in args.getlist(name):
+        if len(raw) > MAX_PARAM_CHARS:
+            raise ParamError(f"{label}名称过长（最多 {MAX_PARAM_CHARS} 个字符）",
+                             f"a '{name}' value is too long (at most {MAX_PARAM_CHARS} "
+                             "characters)", name)
+        value = clean_text(raw)
+        if value:
+            seen.setdefault(value, None)
+    if len(seen) > MAX_FILTER_VALUES:
+        raise ParamError(f"最多同时选择 {MAX_FILTER_VALUES} 个{label}",
+                         f"at most {MAX_FILTER_VALUES} '{name}' values may be given", name)
+    return tuple(seen)
+
+
+def parse_query(args: Args) -> Query:
+    """Read a :class:`Query` from request arguments, or raise :class:`ParamError`."""
+    text = clean_text(_single(args, "q", MAX_TEXT_PARAM_CHARS))
+
+    date_from = _date(args, "from", "起始日期")
+    date_to = _date(args, "to", "截止日期")
+    if date_from and date_to and date_from > date_to:
+        raise ParamError(f"起始日期 {date_from} 晚于截止日期 {date_to}",
+                         f"'from' ({date_from}) is after 'to' ({date_to})", "from")
+
+    filters = {field: _values(args, name, label) for name, field, label in FILTER_PARAMS}
+
+    raw_sort = _single(args, "sort")
+    sort = raw_sort or ("relevance" if text else "date")
+    if sort not in SORTS:
+        raise ParamError(f"排序方式“{raw_sort}”无效，可选：{' / '.join(SORTS)}",
+                         f"'sort' must be one of {', '.join(SORTS)}, got {raw_sort!r}", "sort")
+
+    page = _int(args, "page", "页码", 1)
+    if page < 1:
+        raise ParamError("页码必须从 1 开始", "'page' must be 1 or more", "page")
+    size = _int(args, "size", "每页条数", DEFAULT_SIZE)
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise ParamError(f"每页条数必须在 1 到 {MAX_PAGE_SIZE} 之间",
+                         f"'size' must be between 1 and {MAX_PAGE_SIZE}", "size")
+    if page * size > MAX_RESULT_WINDOW:
+        raise ParamError(f"最多只能翻看前 {MAX_RESULT_WINDOW} 条结果，请缩小搜索范围",
+                         f"page × size may not exceed {MAX_RESULT_WINDOW}; narrow the search",
+                         "page")
+
+    raw_title_only = _single(args, "title_only").lower()
+    if raw_title_only in _TRUE:
+        title_only = True
+    elif raw_title_only in _FALSE:
+        title_only = False
+    else:
+        raise ParamError("title_only 只能是 1 或 0", "'title_only' must be 1 or 0", "title_only")
+
+    return Query(text=text, date_from=date_from, date_to=date_to, sort=sort, page=page,
+                 size=size, title_only=title_only, **filters)
+
+
+def query_pairs(query: Query, **changes: object) -> list[tuple[str, str]]:
+    """The canonical URL parameters of ``query`` (defaults left out), after applying
+    ``changes`` (field names of :class:`Query`); the inverse of :func:`parse_query`."""
+    values = {f: getattr(query, f) for f in Query.__dataclass_fields__}
+    values.update(changes)
+    pairs: list[tuple[str, str]] = []
+    if values["text"]:
+        pairs.append(("q", str(values["text"])))
+    for name, key in (("from", "date_from"), ("to", "date_to")):
+        if values[key]:
+            pairs.append((name, values[key].isoformat()))  # type: ignore[union-attr]
+    for name, field, _label in FILTER_PARAMS:
+        pairs.extend((name, v) for v in values[field])  # type: ignore[union-attr]
+    if values["title_only"]:
+        pairs.append(("title_only", "1"))
+    default_sort = "relevance" if values["text"] else "date"
+    if values["sort"] != default_sort:
+        pairs.append(("sort", str(values["sort"])))
+    if values["size"] != DEFAULT_SIZE:
+        pairs.append(("size", str(values["size"])))
+    if values["page"] != 1:
+        pairs.append(("page", str(values["page"])))
+    return pairs
+
+
+def encode(pairs: Iterable[tuple[str, str]]) -> str:
+    return urlencode(list(pairs))
