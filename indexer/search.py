@@ -110,6 +110,30 @@ class SearchEngine:
         fields = self._searcher().document(id=article_id)
         return _stored(fields) if fields else None
 
+    def related(self, article_id: str, limit: int = 5) -> list[Hit]:
+        """Articles most like this one (by the words of its title and body)."""
+        searcher = self._searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        fields = searcher.stored_fields(docnum)
+        words = query_words(fields.get("title", "") + " " + fields.get("body", "")[:2000])
+        terms = [w for w in words if len(w) > 1][:40]
+        if not terms:
+            return []
+        q = wq.Or([wq.Term("title", w, boost=TITLE_BOOST) for w in terms] + [wq.Term("body", w) for w in terms])
+        q = wq.AndNot(q, wq.Term("id", article_id))
+        return [_hit(r.fields(), r.score, []) for r in searcher.search(q, limit=limit)]
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Titles that contain what the reader has typed so far, newest first."""
+        parsed = parse(prefix[:MAX_QUERY_CHARS])
+        if parsed.empty:
+            return []
+        q = wq.And([_group(group, True) for group in parsed.groups])
+        res = self._searcher().search(q, limit=limit, sortedby=_date_facet())
+        return list(dict.fromkeys(r["title"] for r in res))
+
     def search(self, query: Query) -> SearchResults:
         t0 = time.perf_counter()
         text = query.text or ""
@@ -141,10 +165,7 @@ class SearchEngine:
         # Whoosh answers a page past the end with the last page: a reader asked for none
         past_end = (page - 1) * size >= total
         hits = [] if past_end else [_hit(r.fields(), r.score, needles) for r in results]
-        facets = {
-            "department": _facet(searcher, q, filters, "department"),
-            "year": _facet(searcher, q, filters, "year"),
-        }
+        facets = _facets(searcher, q, filters)
         return SearchResults(query, total, hits, facets, _ms(t0), truncated_query=truncated,
                              partial=partial)
 
@@ -233,16 +254,29 @@ def _and(qs) -> wq.Query | None:
     return qs[0] if len(qs) == 1 else wq.And(qs)
 
 
-def _facet(searcher: Searcher, q: wq.Query, filters: dict[str, wq.Query], name: str) -> list[FacetValue]:
-    """Counts for one facet over the matches, ignoring that facet's own filter
-    (so a reader sees what choosing another value would give)."""
-    others = _and(v for k, v in filters.items() if k != name)
-    res = searcher.search(q, filter=others, limit=None, scored=False,
-                          groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count)})
-    counts = res.groups(name)
+FACETS = ("department", "year", "column", "site")
+
+
+def _facets(searcher: Searcher, q: wq.Query, filters: dict[str, wq.Query]) -> dict[str, list[FacetValue]]:
+    """Counts for each facet over the matches, ignoring that facet's own filter
+    (so a reader sees what choosing another value would give). Facets whose own
+    filter is not set share one pass."""
+    passes: dict[str | None, list[str]] = {}
+    for name in FACETS:
+        passes.setdefault(name if name in filters else None, []).append(name)
+    out: dict[str, list[FacetValue]] = {}
+    for excluded, names in passes.items():
+        flt = _and(v for k, v in filters.items() if k != excluded)
+        res = searcher.search(q, filter=flt, limit=None, scored=False,
+                              groupedby={n: sorting.FieldFacet(n, maptype=sorting.Count) for n in names})
+        for n in names:
+            out[n] = _facet_values(n, res.groups(n))
+    return out
+
+
+def _facet_values(name: str, counts: dict) -> list[FacetValue]:
     values = [FacetValue(value=(k or None), count=int(v)) for k, v in counts.items()]
     if name == "year":
-        values.sort(key=lambda fv: (fv.value is None, fv.value or ""), reverse=False)
         values.sort(key=lambda fv: fv.value or "", reverse=True)
     else:
         values.sort(key=lambda fv: (-fv.count, fv.value is None, fv.value or ""))

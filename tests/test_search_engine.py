@@ -76,3 +76,14 @@ def test_extreme_dates_and_pages_past_the_end(engine):
     assert engine.search(Query(text="", date_from=date(1, 1, 1), date_to=date(9999, 12, 31))).total == len(ARTICLES)
     res = engine.search(Query(text="", page=5, size=10))
     assert res.total == len(ARTICLES) and res.hits == []
+
+
+def test_facets_for_columns_and_sites_and_related_and_suggest(engine):
+    res = engine.search(Query(text=""))
+    assert {f.value for f in res.facets["site"]} == {"demo"}
+    assert set(res.facets) == {"department", "year", "column", "site"}
+    first = engine.search(Query(text="华中数控")).hits[0]
+    related = engine.related(first.id)
+    assert related and first.id not in {h.id for h in related}
+    assert engine.suggest("产教") == ["产教融合年会召开"]
+    assert engine.suggest("😀") == [] and engine.related("nope") == []
