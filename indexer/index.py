@@ -150,8 +150,8 @@ def _apply(writer: IndexWriter, article: Article | None, url: str) -> None:
 
 
 def sync(store: Store, data_dir: Path, batch: int = 5000) -> SyncStats:
-    """Apply every store change the index has not seen, ``batch`` changes a commit."""
-    init_jieba()
+    """Apply every store change the index has not seen, ``batch`` changes a commit.
+    (jieba loads only when there is something to index.)"""
     gen = current_generation(data_dir, create=True)
     assert gen is not None
     check_version(gen)

@@ -1,0 +1,337 @@
+"""``news-indexer``: a thin command line over the crawler, store and index.
+
+Exit status, for cron: 0 success; 1 finished, but some pages failed; 2 a
+configuration or usage error; 75 (EX_TEMPFAIL) another run holds the lock.
+"""
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import logging
+import os
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from indexer import paths
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
+log = logging.getLogger("news-indexer")
+
+
+class UsageError(Exception):
+    pass
+
+
+class Locked(Exception):
+    pass
+
+
+@contextmanager
+def run_lock(data_dir: Path):
+    """One writer at a time. ``flock`` is released by the kernel when the holder
+    dies, so a killed run never blocks the next one."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir / "indexer.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            raise Locked(f"another news-indexer run (pid {holder}) is using {data_dir}; "
+                         "this one exits without touching anything") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    d = Path(args.data_dir) if args.data_dir else paths.default_data_dir()
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot use the data directory {d}: {exc.strerror}; "
+                         "give a writable one with --data-dir or NEWS_DATA_DIR") from None
+    if not os.access(d, os.W_OK):
+        raise UsageError(f"the data directory {d} is not writable; give another with --data-dir")
+    return d
+
+
+def _sites(args: argparse.Namespace):
+    from indexer.sites import load_sites
+    files = args.site or sorted(str(p) for p in paths.SITES_DIR.glob("*.toml"))
+    if not files:
+        raise UsageError(f"no site configuration given (--site FILE) and none in {paths.SITES_DIR}")
+    return load_sites(files, base_url=getattr(args, "base_url", None))
+
+
+def _wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise UsageError(f"{url} did not answer within {seconds:g} s") from None
+            time.sleep(0.1)
+
+
+def _progress(quiet: bool):
+    """A tqdm bar on a terminal; nothing otherwise (the summary line is printed)."""
+    if quiet or not sys.stderr.isatty():
+        return None, (lambda kind: None)
+    from tqdm import tqdm
+    bar = tqdm(unit=" pages", desc="crawling", dynamic_ncols=True, leave=False)
+    return bar, (lambda kind: bar.update(1))
+
+
+# -- commands -------------------------------------------------------------
+def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
+    from indexer.crawl import Crawler
+    from indexer.index import sync
+    from indexer.store import Store
+    sites = _sites(args)
+    data_dir = _data_dir(args)
+    if args.wait_for_site:
+        for s in sites:
+            _wait_for(s.base_url, args.wait_for_site)
+    status = EXIT_OK
+    with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
+        for site in sites:
+            bar, tick = _progress(args.quiet)
+            report = Crawler(site, store, progress=tick).run()
+            if bar is not None:
+                bar.close()
+            line = report.summary()
+            if index_after:
+                t0 = time.monotonic()
+                st = sync(store, data_dir)
+                line += f" indexed={st.added} deleted={st.deleted} index_took={time.monotonic() - t0:.1f}s"
+            print(line, flush=True)
+            if report.counts.failed:
+                status = EXIT_FAILURES
+    return status
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from indexer.index import sync
+    from indexer.store import Store
+    data_dir = _data_dir(args)
+    with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
+        t0 = time.monotonic()
+        st = sync(store, data_dir)
+        print(f"indexed={st.added} deleted={st.deleted} commits={st.commits} took={time.monotonic() - t0:.1f}s")
+    return EXIT_OK
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from indexer.index import rebuild, sync
+    from indexer.store import Store
+    data_dir = _data_dir(args)
+    with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
+        t0 = time.monotonic()
+        st = rebuild(store, data_dir)
+        sync(store, data_dir)
+        print(f"reindexed={st.added} took={time.monotonic() - t0:.1f}s")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from indexer.index import sync
+    from indexer.listpage import normalise_url
+    from indexer.store import Store
+    data_dir = _data_dir(args)
+    status = EXIT_OK
+    with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
+        for url in args.url:
+            if store.remove_article(normalise_url(url), args.reason, by="operator"):
+                print(f"removed {url}")
+            else:
+                print(f"not found or already removed: {url}", file=sys.stderr)
+                status = EXIT_FAILURES
+        sync(store, data_dir)
+    return status
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from indexer.store import Store
+    data_dir = _data_dir(args)
+    with Store(paths.store_path(data_dir)) as store:
+        db = store.db
+        for (site, n) in db.execute("SELECT site, COUNT(*) FROM articles WHERE removed_at IS NULL GROUP BY site"):
+            print(f"site {site}: {n} articles")
+            for label, col in (("column", "column_name"), ("department", "department"),
+                               ("year", "substr(published, 1, 4)")):
+                rows = db.execute(f"SELECT {col}, COUNT(*) FROM articles WHERE site=? AND removed_at IS NULL "
+                                  f"GROUP BY 1 ORDER BY 2 DESC", (site,)).fetchall()
+                print(f"  by {label}: " + ", ".join(f"{v or '(none)'}={c}" for v, c in rows))
+        print("last runs:")
+        for r in store.recent_runs(10):
+            print(f"  #{r['id']} {r['site']} {r['started_at']} {r['status']}: fetched={r['fetched']} "
+                  f"new={r['new']} changed={r['changed']} removed={r['removed']} failed={r['failed']}")
+        errors = store.failure_counts()
+        if errors:
+            print("errors by reason: " + ", ".join(f"{k}={v}" for k, v in errors))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from indexer.store import Store
+    data_dir = _data_dir(args)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    keys = ("url", "site", "title", "published", "department", "column", "body", "source")
+    try:
+        with Store(paths.store_path(data_dir)) as store:
+            for a in store.articles():
+                d = a.to_dict()
+                out.write(json.dumps({k: d[k] for k in keys}, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from indexer.article import ExtractError
+    from indexer.extract import extract
+    from indexer.fetch import Fetcher
+    from indexer.sites import load_site
+    site = load_site(args.site) if args.site else None
+    target = args.target
+    charset = None
+    if target.startswith(("http://", "https://")):
+        fetcher = Fetcher.for_site(site) if site else Fetcher("CollegeNewsSearch/0.1 (extract)", delay=0)
+        res = fetcher.fetch(target)
+        if not res.ok:
+            print(f"cannot fetch {target}: {res.error} {res.error_detail or ''}".strip(), file=sys.stderr)
+            return EXIT_FAILURES
+        raw, url, charset = res.body, target, res.charset
+    else:
+        try:
+            raw = Path(target).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {target}: {exc.strerror}") from None
+        url = Path(target).resolve().as_uri()
+    try:
+        article = extract(url, raw, site, header_charset=charset)
+    except ExtractError as exc:
+        print(f"{target}: not an article: {exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    d = article.to_dict()
+    if args.json:
+        print(json.dumps(d, ensure_ascii=False, indent=2))
+    else:
+        for k in ("title", "published", "department", "source", "column"):
+            print(f"{k:>10}: {d[k]}")
+        print(f"{'body':>10}: {len(article.body)} characters, starts {article.body[:40]!r}")
+        print(f"{'images':>10}: {len(article.images)}   attachments: {len(article.attachments)}")
+    return EXIT_OK
+
+
+def cmd_check_site(args: argparse.Namespace) -> int:
+    from indexer.checksite import check_site
+    from indexer.sites import load_site
+    site = load_site(args.config, base_url=args.base_url)
+    return check_site(site, articles=args.articles, out=sys.stdout)
+
+
+def cmd_demo_site(args: argparse.Namespace) -> int:
+    from indexer.demosite import make_server
+    root = Path(args.dir) if args.dir else paths.DEMO_SITE_DIR
+    if not (root / "index.htm").is_file():
+        raise UsageError(f"{root} holds no demo site (index.htm missing)")
+    try:
+        server = make_server(root, args.host, args.port, quiet=args.quiet)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    print(f"Demo site: http://{args.host}:{server.server_address[1]}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="news-indexer", description="Crawl, extract and index college news.")
+    p.add_argument("--data-dir", help="where the crawl store and index live (default: $NEWS_DATA_DIR or data/var)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every page")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def site_args(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--site", action="append", metavar="CONFIG",
+                        help="a site configuration (TOML); repeatable; default: every file in data/sites/")
+        sp.add_argument("--base-url", help="crawl the site at this address instead of its configured one")
+        sp.add_argument("--wait-for-site", type=float, default=0, metavar="SECONDS",
+                        help="wait up to SECONDS for the site to answer first")
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    sp = sub.add_parser("update", help="crawl what is new or changed and index it (the cron job)")
+    site_args(sp)
+    sp.set_defaults(func=lambda a: cmd_crawl(a, index_after=True))
+    sp = sub.add_parser("crawl", help="crawl into the store without indexing")
+    site_args(sp)
+    sp.set_defaults(func=cmd_crawl)
+    sub.add_parser("index", help="apply the store's changes to the index").set_defaults(func=cmd_index)
+    sub.add_parser("reindex", help="rebuild the index from the store, no network").set_defaults(func=cmd_reindex)
+    sub.add_parser("stats", help="what the store holds and what the last runs did").set_defaults(func=cmd_stats)
+    sp = sub.add_parser("export", help="write every stored article as JSON lines")
+    sp.add_argument("--jsonl", action="store_true", default=True, help="JSON lines (the only format)")
+    sp.add_argument("-o", "--output", help="a file (default: standard output)")
+    sp.set_defaults(func=cmd_export)
+    sp = sub.add_parser("extract", help="show what the extractor reads from one page")
+    sp.add_argument("target", metavar="PATH_OR_URL")
+    sp.add_argument("--site", help="the site configuration to apply")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    sp.set_defaults(func=cmd_extract)
+    sp = sub.add_parser("check-site", help="fetch one list page and its first articles; show what was read")
+    sp.add_argument("config", metavar="CONFIG")
+    sp.add_argument("--base-url", help="check the site at this address instead of its configured one")
+    sp.add_argument("--articles", type=int, default=5, help="how many articles to read (default 5)")
+    sp.set_defaults(func=cmd_check_site)
+    sp = sub.add_parser("remove", help="take articles down; they stay out of the index")
+    sp.add_argument("url", nargs="+")
+    sp.add_argument("--reason", required=True, help="why (kept in the store)")
+    sp.set_defaults(func=cmd_remove)
+    sp = sub.add_parser("demo-site", help="serve the bundled demo site on loopback")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8001)
+    sp.add_argument("--dir", help="serve another folder")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no request log")
+    sp.set_defaults(func=cmd_demo_site)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from indexer.index import IndexVersionError
+    from indexer.sites import ConfigError
+    from indexer.store import StoreError
+    try:
+        return args.func(args)
+    except (ConfigError, UsageError, IndexVersionError) as exc:
+        print(f"news-indexer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"news-indexer: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Locked as exc:
+        print(f"news-indexer: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except KeyboardInterrupt:
+        print("news-indexer: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
