@@ -58,8 +58,8 @@ def test_api_shape_is_exact(client):
     assert data["truncated_query"] is False
     for hit in data["hits"]:
         assert list(hit) == ["id", "url", "title", "published", "department", "column", "site",
-                             "snippet", "source"]
-    assert set(data["facets"]) == {"department", "year"}
+                             "snippet", "source", "college"]
+    assert list(data["facets"]) == ["department", "year", "column", "site"]
     for facet in data["facets"].values():
         for fv in facet:
             assert list(fv) == ["value", "count"]
@@ -264,7 +264,11 @@ def test_no_inline_script_or_style(client):
     aid = fx.id_of_title("数控实训基地通过省级验收")
     for url in ("/", "/search?q=产教融合", f"/article/{aid}", "/nope", "/search?page=0"):
         html = client.get(url).get_data(as_text=True)
-        assert "<script" not in html
+        # scripts only from our own static files, never inline
+        scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S)
+        assert html.count("<script") == len(scripts)
+        assert all(body == "" for body in scripts)
+        assert re.findall(r"<script\b([^>]*)>", html) == [' src="/static/suggest.js" defer']
         assert "<style" not in html and " style=" not in html
         assert "http://" not in html.replace("https://www.example.edu.cn", "").replace(
             "http://www.w3.org", "") or url.startswith("/article")

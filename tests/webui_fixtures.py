@@ -10,7 +10,13 @@ from indexer.ids import article_id
 from indexer.index import build_index
 
 SITE = "yibin"
+SITE2 = "luzhou"
 BASE = "https://www.example.edu.cn/info/"
+BASE2 = "https://news.example2.edu.cn/xw/"
+#: the display names the web UI is configured with
+SITES = {SITE: "宜宾职业技术学院", SITE2: "泸州职业技术学院"}
+#: "today" for the date presets (一周内, 一月内, 一年内)
+TODAY = "2024-07-15"
 
 ZZ = "智能制造学院"
 JW = "教务处"
@@ -57,10 +63,34 @@ _ROWS: list[tuple[str, str, str | None, str, str]] = [
 ]
 
 
+# Articles about 实训 (practical training), some from a second college: enough of
+# them in two departments for a filtered search to have a second page.
+_MORE: list[tuple[str, str, str | None, str, str, str]] = [
+    ("智能制造学院新建工业机器人实训室", "学院新建工业机器人实训室，可同时容纳四十名学生。", ZZ, "2024-06-20", "学院动态", SITE),
+    ("教务处开展实训教学检查", "教务处对各学院实训教学开展专项检查。", JW, "2024-05-28", "通知公告", SITE),
+    ("关于做好暑期实训安排的通知", "各学院须提前做好暑期实训安排。", JW, "2024-07-08", "通知公告", SITE),
+    ("智能制造学院召开实训安全工作会", "学院召开实训安全工作会，强调安全规范。", ZZ, "2024-03-02", "学院动态", SITE),
+    ("智能制造学院实训基地迎来企业参观", "多家企业代表参观学院实训基地。", ZZ, "2023-11-16", "学院动态", SITE),
+    ("教务处发布实训课程标准", "教务处发布新版实训课程标准。", JW, "2023-08-30", "通知公告", SITE),
+    ("泸州职院智能制造学院实训周开幕", "泸州职业技术学院智能制造学院实训周开幕。", ZZ, "2024-06-12", "学院新闻", SITE2),
+    ("泸州职院教务处部署实训考核", "泸州职业技术学院教务处部署期末实训考核。", JW, "2024-01-05", "通知公告", SITE2),
+    ("泸州职院数控实训中心投入使用", "泸州职业技术学院数控实训中心正式投入使用。", ZZ, "2023-09-01", "学院新闻", SITE2),
+    ("泸州职院开展实训教师培训", "泸州职业技术学院教务处组织实训教师培训。", JW, "2023-04-18", "通知公告", SITE2),
+    ("泸州职院举办实训技能展示", "泸州职业技术学院智能制造学院举办实训技能展示。", ZZ, "2022-12-09", "学院新闻", SITE2),
+    ("泸州职院实训管理办法修订", "泸州职业技术学院教务处修订实训管理办法。", JW, "2022-04-26", "通知公告", SITE2),
+    ("信息工程学院开展网络实训", "信息工程学院开展网络设备配置实训。", XX, "2024-04-11", "学院动态", SITE),
+    ("泸州职院信息学院实训开放日", "泸州职业技术学院信息工程学院举办实训开放日。", XX, "2023-05-06", "学院新闻", SITE2),
+]
+
+
 def make_articles() -> list[Article]:
-    return [Article(url=f"{BASE}{i:04d}.htm", site=SITE, title=title, body=body,
-                    published=published, department=dept, column=column)
-            for i, (title, body, dept, published, column) in enumerate(_ROWS, start=1)]
+    first = [Article(url=f"{BASE}{i:04d}.htm", site=SITE, title=title, body=body,
+                     published=published, department=dept, column=column)
+             for i, (title, body, dept, published, column) in enumerate(_ROWS, start=1)]
+    more = [Article(url=f"{BASE if site == SITE else BASE2}{i:04d}.htm", site=site, title=title,
+                    body=body, published=published, department=dept, column=column)
+            for i, (title, body, dept, published, column, site) in enumerate(_MORE, start=101)]
+    return first + more
 
 
 ARTICLES = make_articles()
@@ -68,7 +98,7 @@ ARTICLES = make_articles()
 
 def build(index_dir: Path) -> Path:
     n = build_index(make_articles(), index_dir)
-    assert n == len(_ROWS)
+    assert n == len(_ROWS) + len(_MORE)
     return index_dir
 
 

@@ -7,10 +7,12 @@ from typing import Any
 from flask import Flask, Response, request
 
 from indexer.paths import default_data_dir, index_path
+from webui import config as site_config
 from webui import errors, filters
+from webui.config import DEFAULT_TITLE
 from webui.engine import REFRESH_INTERVAL, EngineHolder
-
-DEFAULT_TITLE = "高校新闻搜索"
+from webui.querylog import FILE_NAME as QUERY_LOG_FILE
+from webui.querylog import QueryLog
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -26,14 +28,19 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Make the web app. ``config`` may set ``DATA_DIR``, ``INDEX_DIR``, ``SITE_TITLE``,
-    ``REFRESH_INTERVAL`` (seconds between index refreshes) and any Flask setting."""
+    """Make the web app. ``config`` may set ``DATA_DIR``, ``INDEX_DIR``,
+    ``REFRESH_INTERVAL`` (seconds between index refreshes), the site settings of
+    :mod:`webui.config` (``SITE_TITLE``, ``LOGO``, ``PRIMARY_COLOR``, ``SITES`` …),
+    ``TODAY`` (a date standing for today, for tests) and any Flask setting.
+    A wrong site setting raises :class:`webui.config.ConfigError`."""
     app = Flask(__name__)
     app.config.update(
         DATA_DIR=None,
         INDEX_DIR=None,
         SITE_TITLE=DEFAULT_TITLE,
         REFRESH_INTERVAL=REFRESH_INTERVAL,
+        QUERY_LOG=True,
+        TODAY=None,
         MAX_CONTENT_LENGTH=64 * 1024,   # nothing here takes a body
     )
     if config:
@@ -41,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     data_dir = Path(app.config["DATA_DIR"] or default_data_dir())
     app.config["DATA_DIR"] = data_dir
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"] or index_path(data_dir))
+    site_config.check(app.config)
 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False     # type: ignore[attr-defined]
@@ -48,12 +56,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["news_engine"] = EngineHolder(app.config["INDEX_DIR"],
                                                  float(app.config["REFRESH_INTERVAL"]))
 
+    app.extensions["news_query_log"] = (QueryLog(data_dir / QUERY_LOG_FILE)
+                                        if app.config["QUERY_LOG"] else None)
+
     filters.register(app)
 
     from webui.api import bp as api_bp
+    from webui.feeds import bp as feeds_bp
     from webui.pages import bp as pages_bp
     app.register_blueprint(pages_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(feeds_bp)
 
     app.after_request(_security_headers)
     errors.register(app)

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from urllib.parse import urlencode
+
+from flask import Flask, Response, jsonify, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from indexer.search import IndexMissing
-from webui.params import MAX_TEXT_PARAM_CHARS, ParamError, clean_text
+from webui.params import MAX_TEXT_PARAM_CHARS, ParamError, clean_text, parse_params
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +36,29 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str, detail: str | None = None,
-                   q: str = "") -> Response:
+                   q: str = "", retry_url: str | None = None) -> Response:
     """A JSON ``{"error", "status"}`` for the API, a Chinese page for everything else."""
     if wants_json():
         response = jsonify({"error": message, "status": status})
     else:
         response = Response(render_template(
             "error.html", status=status, title=ERROR_TITLES.get(status, "出错了"),
-            message=message, detail=detail, q=q))
+            message=message, detail=detail, q=q, retry_url=retry_url))
     response.status_code = status
     return response
+
+
+def _retry_url(exc: ParamError) -> str | None:
+    """The same search without the parameter at fault, when that one is the only fault."""
+    if not exc.param or request.endpoint not in ("pages.search", "feeds.feed"):
+        return None
+    dropped = {exc.param, "page"} | ({"from", "to"} if exc.param in ("from", "to") else set())
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k not in dropped]
+    try:
+        parse_params(MultiDict(kept))
+    except ParamError:
+        return None
+    return url_for("pages.search") + ("?" + urlencode(kept) if kept else "")
 
 
 def register(app: Flask) -> None:
@@ -52,7 +68,7 @@ def register(app: Flask) -> None:
             return error_response(400, exc.message)
         # keep what the reader typed in the query box
         q = clean_text(request.args.get("q", "")[:MAX_TEXT_PARAM_CHARS])
-        return error_response(400, exc.zh, exc.en, q=q)
+        return error_response(400, exc.zh, exc.en, q=q, retry_url=_retry_url(exc))
 
     @app.errorhandler(IndexMissing)
     def index_missing(exc: IndexMissing) -> Response:

@@ -1,10 +1,11 @@
 """Jinja filters and helpers for the templates."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app, url_for
 
 NO_DEPARTMENT = "未注明"
 BEIJING = timezone(timedelta(hours=8), "北京时间")
@@ -74,11 +75,27 @@ def paragraphs(body: str | None) -> list[str]:
     return [p.strip() for p in (body or "").split("\n") if p.strip()]
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: object) -> str:
+    """Text without the characters XML 1.0 forbids (an index fed from the web may hold
+    them); still plain text, so the template escapes it."""
+    return _XML_ILLEGAL.sub("", "" if value is None else str(value))
+
+
+def college(site: str | None) -> str:
+    """The display name of a site id, from ``SITES`` in the configuration."""
+    if not site:
+        return ""
+    return current_app.config["SITES"].get(site, site)
+
+
 def register(app: Flask) -> None:
     for name, fn in {
         "safe_url": safe_url, "display_url": display_url, "date_only": date_only,
         "date_time": date_time, "beijing_time": beijing_time, "department": department, "thousands": thousands,
-        "seconds": seconds, "paragraphs": paragraphs,
+        "seconds": seconds, "paragraphs": paragraphs, "xml_safe": xml_safe, "college": college,
     }.items():
         app.add_template_filter(fn, name)
     app.jinja_env.trim_blocks = True
@@ -86,4 +103,9 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def site() -> dict[str, object]:
-        return {"site_title": app.config["SITE_TITLE"]}
+        return {
+            "site_title": app.config["SITE_TITLE"],
+            "site_description": app.config["SITE_DESCRIPTION"],
+            "logo_url": url_for("feeds.logo") if app.config.get("LOGO") else None,
+            "theme_url": url_for("feeds.theme") if app.config.get("PRIMARY_COLOR") else None,
+        }

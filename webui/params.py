@@ -6,6 +6,8 @@ URL query string works against ``/search`` and ``/api/search``::
     q            the query text (control characters are dropped; text longer than
                  MAX_QUERY_CHARS is not an error: the engine cuts it and says so)
     from, to     YYYY-MM-DD, both inclusive
+    range        week | month | year: a preset ending today (Asia/Shanghai); an
+                 explicit ``from`` or ``to`` replaces it
     dept         a department, repeatable
     column       a site column, repeatable
     site         a site, repeatable
@@ -22,7 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -39,6 +42,12 @@ DEFAULT_SIZE = 10
 #: calendar overflows date arithmetic.
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2999, 12, 31)
+
+#: The sizes the page offers (any of 1 … MAX_PAGE_SIZE is accepted).
+SIZES = (10, 20, 50)
+#: Date presets: name → (label, how far back).
+RANGES = {"week": "一周内", "month": "一月内", "year": "一年内"}
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 FILTER_PARAMS = (("dept", "departments", "部门"), ("column", "columns", "栏目"),
                  ("site", "sites", "站点"))
@@ -144,8 +153,57 @@ def _values(args: Args, name: str, label: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def today_in_beijing() -> date:
+    return datetime.now(BEIJING).date()
+
+
+def range_start(name: str, today: date) -> date:
+    """The first day of the preset ``name`` (week, month, year) ending ``today``."""
+    if name == "week":
+        return today - timedelta(days=7)
+    if name == "month":
+        year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+        return _clamped(year, month, today.day)
+    if name == "year":
+        return _clamped(today.year - 1, today.month, today.day)
+    raise KeyError(name)
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    while True:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What a request asks: the engine's :class:`Query` (a date preset already turned
+    into ``date_from``), and the preset's name so that links keep it relative."""
+
+    query: Query
+    range: str | None = None
+
+
+def parse_params(args: Args, today: date | None = None) -> SearchParams:
+    """Read :class:`SearchParams` from request arguments, or raise :class:`ParamError`."""
+    query = parse_query(args)
+    raw_range = _single(args, "range")
+    if not raw_range:
+        return SearchParams(query)
+    if raw_range not in RANGES:
+        raise ParamError(f"日期范围“{raw_range}”无效，可选：{' / '.join(RANGES)}",
+                         f"'range' must be one of {', '.join(RANGES)}, got {raw_range!r}", "range")
+    if query.date_from or query.date_to:
+        return SearchParams(query)  # a custom range typed into the form wins over the preset
+    start = range_start(raw_range, today or today_in_beijing())
+    return SearchParams(replace(query, date_from=max(start, MIN_DATE)), raw_range)
+
+
 def parse_query(args: Args) -> Query:
-    """Read a :class:`Query` from request arguments, or raise :class:`ParamError`."""
+    """Read a :class:`Query` from request arguments, or raise :class:`ParamError`.
+    (``range`` is read by :func:`parse_params`.)"""
     text = clean_text(_single(args, "q", MAX_TEXT_PARAM_CHARS))
 
     date_from = _date(args, "from", "起始日期")
@@ -186,17 +244,21 @@ def parse_query(args: Args) -> Query:
                  size=size, title_only=title_only, **filters)
 
 
-def query_pairs(query: Query, **changes: object) -> list[tuple[str, str]]:
+def query_pairs(query: Query, range: str | None = None, **changes: object) -> list[tuple[str, str]]:
     """The canonical URL parameters of ``query`` (defaults left out), after applying
-    ``changes`` (field names of :class:`Query`); the inverse of :func:`parse_query`."""
+    ``changes`` (field names of :class:`Query`); the inverse of :func:`parse_query`.
+    With ``range`` (a preset), ``range=…`` stands for the dates."""
     values = {f: getattr(query, f) for f in Query.__dataclass_fields__}
     values.update(changes)
     pairs: list[tuple[str, str]] = []
     if values["text"]:
         pairs.append(("q", str(values["text"])))
-    for name, key in (("from", "date_from"), ("to", "date_to")):
-        if values[key]:
-            pairs.append((name, values[key].isoformat()))  # type: ignore[union-attr]
+    if range:
+        pairs.append(("range", range))
+    else:
+        for name, key in (("from", "date_from"), ("to", "date_to")):
+            if values[key]:
+                pairs.append((name, values[key].isoformat()))  # type: ignore[union-attr]
     for name, field, _label in FILTER_PARAMS:
         pairs.extend((name, v) for v in values[field])  # type: ignore[union-attr]
     if values["title_only"]:

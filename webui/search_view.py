@@ -1,6 +1,6 @@
 """Running a search for a request, and shaping its results for a page or for JSON.
 
-Shared by the HTML pages and the JSON API so that the two always agree.
+Shared by the HTML pages, the JSON API and the feed so that they always agree.
 """
 from __future__ import annotations
 
@@ -11,16 +11,19 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from indexer.results import MAX_RESULT_WINDOW, Query, SearchResults, StoredArticle
+from indexer.results import MAX_RESULT_WINDOW, FacetValue, Hit, Query, SearchResults, StoredArticle
 from indexer.search import SearchEngine
 from webui.engine import EngineHolder
-from webui.filters import NO_DEPARTMENT
-from webui.params import encode, query_pairs
+from webui.filters import NO_DEPARTMENT, college
+from webui.params import (RANGES, SIZES, SearchParams, encode, parse_params, query_pairs,
+                          today_in_beijing)
+from webui.querylog import QueryLog
 
-#: Departments shown before the rest fold away under "更多".
+#: Departments (and columns) shown before the rest fold away under "更多".
 VISIBLE_DEPARTMENTS = 12
 #: Numbered page links around the current one.
 PAGE_WINDOW = 9
+_KEEP = object()
 
 
 def engine() -> SearchEngine:
@@ -28,15 +31,69 @@ def engine() -> SearchEngine:
     return holder.get()
 
 
-def run(query: Query) -> SearchResults:
+def query_log() -> QueryLog | None:
+    return current_app.extensions.get("news_query_log")
+
+
+def today() -> date:
+    configured = current_app.config.get("TODAY")
+    if isinstance(configured, str):
+        return date.fromisoformat(configured)
+    return configured or today_in_beijing()
+
+
+def params(args: Any) -> SearchParams:
+    return parse_params(args, today())
+
+
+def run(query: Query, log: bool = False) -> SearchResults:
     results = engine().search(query)
     if (query.page - 1) * query.size >= results.total:
         # Past the last page: nothing (Whoosh would repeat the last page instead).
         results.hits = []
+    # Only a query's own first page is counted: its result count then says what the
+    # words find, whatever filters a reader adds afterwards.
+    unfiltered = not (query.date_from or query.date_to or query.departments or query.columns
+                      or query.sites or query.title_only)
+    if log and query.text and query.page == 1 and unfiltered:
+        qlog = query_log()
+        if qlog is not None:
+            qlog.record(query.text, results.total)
+    if not results.suggestion and (results.total == 0 or results.partial) and query.text:
+        qlog = query_log()
+        if qlog is not None:
+            results.suggestion = qlog.similar(query.text,
+                                              min_count=current_app.config["SUGGEST_MIN_COUNT"])
     return results
 
 
+def suggestions(prefix: str, limit: int) -> list[dict[str, str]]:
+    """Popular queries that start with ``prefix`` (searched often enough by others),
+    then titles that contain it."""
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    qlog = query_log()
+    if qlog is not None:
+        for text in qlog.popular(prefix, limit=min(3, limit),
+                                 min_count=current_app.config["SUGGEST_MIN_COUNT"]):
+            out.append({"text": text, "kind": "query"})
+            seen.add(text)
+    for title in engine().suggest(prefix, limit=limit):
+        if len(out) >= limit:
+            break
+        if title not in seen:
+            out.append({"text": title, "kind": "title"})
+            seen.add(title)
+    return out
+
+
 # -- JSON ---------------------------------------------------------------------
+def hit_json(h: Hit) -> dict[str, Any]:
+    return {"id": h.id, "url": h.url, "title": h.title_html, "published": h.published,
+            "department": h.department, "column": h.column, "site": h.site,
+            "snippet": h.snippet_html, "source": h.source, "college": college(h.site)}
+
+
 def results_json(query: Query, results: SearchResults) -> dict[str, Any]:
     return {
         "query": query.text,
@@ -44,37 +101,38 @@ def results_json(query: Query, results: SearchResults) -> dict[str, Any]:
         "page": query.page,
         "size": query.size,
         "took_ms": results.took_ms,
-        "hits": [{
-            "id": h.id, "url": h.url, "title": h.title_html, "published": h.published,
-            "department": h.department, "column": h.column, "site": h.site,
-            "snippet": h.snippet_html, "source": h.source,
-        } for h in results.hits],
+        "hits": [hit_json(h) for h in results.hits],
         "facets": {name: [{"value": f.value, "count": f.count}
                           for f in results.facets.get(name, [])]
-                   for name in ("department", "year")},
+                   for name in ("department", "year", "column", "site")},
         "partial": bool(results.partial),
         "suggestion": results.suggestion,
         "truncated_query": bool(results.truncated_query),
     }
 
 
-def article_json(article: StoredArticle) -> dict[str, Any]:
+def article_json(article: StoredArticle, related: list[Hit]) -> dict[str, Any]:
     return {
         "id": article.id, "url": article.url, "title": article.title,
         "published": article.published, "department": article.department,
         "column": article.column, "site": article.site, "source": article.source,
-        "body": article.body,
+        "college": college(article.site), "body": article.body,
+        "related": [{"id": h.id, "url": h.url, "title": h.title, "published": h.published,
+                     "department": h.department, "site": h.site} for h in related],
     }
 
 
 # -- the results page ---------------------------------------------------------
-def search_url(query: Query, **changes: object) -> str:
-    """The page URL for ``query`` with ``changes``; any change but ``page`` goes back
-    to the first page."""
+def search_url(sp: SearchParams, endpoint: str = "pages.search", range: object = _KEEP,
+               **changes: object) -> str:
+    """The URL of ``sp`` with ``changes`` (fields of :class:`Query`); any change but
+    ``page`` goes back to the first page, and a change of dates drops the preset."""
     if "page" not in changes:
         changes["page"] = 1
-    qs = encode(query_pairs(query, **changes))
-    return url_for("pages.search") + ("?" + qs if qs else "")
+    if range is _KEEP:
+        range = None if ("date_from" in changes or "date_to" in changes) else sp.range
+    qs = encode(query_pairs(sp.query, range=range, **changes))  # type: ignore[arg-type]
+    return url_for(endpoint) + ("?" + qs if qs else "")
 
 
 @dataclass
@@ -93,32 +151,51 @@ class Option:
     url: str = ""
 
 
+@dataclass
+class Chip:
+    kind: str      # 部门, 日期 …
+    label: str
+    url: str       # the same search without it
+
+
+@dataclass
+class Advice:
+    label: str     # what to drop
+    count: int     # what the search finds without it
+    url: str
+
+
 def last_page(query: Query, total: int) -> int:
     return max(1, min(math.ceil(total / query.size), MAX_RESULT_WINDOW // query.size))
 
 
-def pagination(query: Query, total: int) -> dict[str, Any]:
+def pagination(sp: SearchParams, total: int) -> dict[str, Any]:
+    query = sp.query
     last = last_page(query, total)
     start = max(1, min(query.page - PAGE_WINDOW // 2, last - PAGE_WINDOW + 1))
     end = min(last, start + PAGE_WINDOW - 1)
     return {
-        "pages": [PageLink(n, search_url(query, page=n), n == query.page)
+        "pages": [PageLink(n, search_url(sp, page=n), n == query.page)
                   for n in range(start, end + 1)] if total else [],
-        "prev": search_url(query, page=query.page - 1) if 1 < query.page <= last + 1 else None,
-        "next": search_url(query, page=query.page + 1) if query.page < last and total else None,
-        "first": search_url(query, page=1),
+        "prev": search_url(sp, page=query.page - 1) if 1 < query.page <= last + 1 else None,
+        "next": search_url(sp, page=query.page + 1) if query.page < last and total else None,
+        "first": search_url(sp, page=1),
         "last": last,
         "beyond": bool(total) and query.page > last,
     }
 
 
-def department_options(query: Query, results: SearchResults) -> list[Option]:
-    options = [Option(f.value, f.value or NO_DEPARTMENT, f.count, f.value in query.departments)
-               for f in results.facets.get("department", [])]
+def _options(chosen: tuple[str, ...], facet: list[FacetValue], label=lambda v: v) -> list[Option]:
+    options = [Option(f.value, label(f.value) if f.value else NO_DEPARTMENT, f.count,
+                      f.value in chosen) for f in facet]
     listed = {o.value for o in options}
-    # A chosen department the current query no longer finds stays visible and ticked.
-    options[:0] = [Option(d, d, 0, True) for d in query.departments if d not in listed]
+    # A chosen value the current query no longer finds stays visible and ticked.
+    options[:0] = [Option(v, label(v), 0, True) for v in chosen if v not in listed]
     return options
+
+
+def department_options(query: Query, results: SearchResults) -> list[Option]:
+    return _options(query.departments, results.facets.get("department", []))
 
 
 def split_visible(options: list[Option]) -> tuple[list[Option], list[Option]]:
@@ -132,39 +209,133 @@ def split_visible(options: list[Option]) -> tuple[list[Option], list[Option]]:
     return visible, rest
 
 
-def year_options(query: Query, results: SearchResults) -> list[Option]:
+def year_options(sp: SearchParams, results: SearchResults) -> list[Option]:
+    query = sp.query
     options = []
     for f in results.facets.get("year", []):
         if not f.value or not f.value.isdigit():
             continue
         year = int(f.value)
-        if not 1 <= year <= 9999:
+        if not 1900 <= year <= 2999:
             continue
         first, last = date(year, 1, 1), date(year, 12, 31)
-        active = query.date_from == first and query.date_to == last
-        url = (search_url(query, date_from=None, date_to=None) if active
-               else search_url(query, date_from=first, date_to=last))
+        active = not sp.range and query.date_from == first and query.date_to == last
+        url = (search_url(sp, date_from=None, date_to=None) if active
+               else search_url(sp, date_from=first, date_to=last))
         options.append(Option(f.value, f.value, f.count, active, url))
     return options
 
 
-def page_context(query: Query, results: SearchResults) -> dict[str, Any]:
+def range_options(sp: SearchParams) -> list[Option]:
+    custom = bool(not sp.range and (sp.query.date_from or sp.query.date_to))
+    out = [Option(None, "不限", None, not sp.range and not custom,
+                  search_url(sp, range=None, date_from=None, date_to=None))]
+    out += [Option(name, label, None, sp.range == name,
+                   search_url(sp, range=name, date_from=None, date_to=None))
+            for name, label in RANGES.items()]
+    return out
+
+
+def date_label(sp: SearchParams) -> str | None:
+    q = sp.query
+    if sp.range:
+        return RANGES[sp.range]
+    if q.date_from and q.date_to:
+        if (q.date_from.month, q.date_from.day, q.date_to.month, q.date_to.day) == (1, 1, 12, 31) \
+                and q.date_from.year == q.date_to.year:
+            return f"{q.date_from.year} 年"
+        if q.date_from == q.date_to:
+            return q.date_from.isoformat()
+        return f"{q.date_from.isoformat()} 至 {q.date_to.isoformat()}"
+    if q.date_from:
+        return f"{q.date_from.isoformat()} 以后"
+    if q.date_to:
+        return f"{q.date_to.isoformat()} 以前"
+    return None
+
+
+def chips(sp: SearchParams) -> list[Chip]:
+    q = sp.query
+    out: list[Chip] = []
+    label = date_label(sp)
+    if label:
+        out.append(Chip("日期", label, search_url(sp, range=None, date_from=None, date_to=None)))
+    for d in q.departments:
+        out.append(Chip("部门", d, search_url(sp, departments=tuple(x for x in q.departments if x != d))))
+    for c in q.columns:
+        out.append(Chip("栏目", c, search_url(sp, columns=tuple(x for x in q.columns if x != c))))
+    for s in q.sites:
+        out.append(Chip("学校", college(s), search_url(sp, sites=tuple(x for x in q.sites if x != s))))
+    if q.title_only:
+        out.append(Chip("范围", "只搜标题", search_url(sp, title_only=False)))
+    return out
+
+
+def advice(sp: SearchParams, results: SearchResults) -> list[Advice]:
+    """For a search that finds nothing: what each filter costs. Each facet is counted
+    without its own filter, so its sum is what the search finds without that filter."""
+    q = sp.query
+    out: list[Advice] = []
+
+    def total(facet: str) -> int:
+        return sum(f.count for f in results.facets.get(facet, []))
+
+    label = date_label(sp)
+    if label:
+        out.append(Advice(f"日期（{label}）", total("year"),
+                          search_url(sp, range=None, date_from=None, date_to=None)))
+    if q.departments:
+        out.append(Advice(f"部门（{'、'.join(q.departments)}）", total("department"),
+                          search_url(sp, departments=())))
+    if q.columns:
+        out.append(Advice(f"栏目（{'、'.join(q.columns)}）", total("column"),
+                          search_url(sp, columns=())))
+    if q.sites:
+        out.append(Advice(f"学校（{'、'.join(college(s) for s in q.sites)}）", total("site"),
+                          search_url(sp, sites=())))
+    if q.title_only and q.text:
+        wider = engine().search(replace(q, title_only=False, page=1, size=1))
+        out.append(Advice("“只搜标题”", wider.total, search_url(sp, title_only=False)))
+    return [a for a in out if a.count > 0]
+
+
+def size_options(query: Query) -> list[int]:
+    return sorted(set(SIZES) | {query.size})
+
+
+def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
+    query = sp.query
     departments = department_options(query, results)
     visible, more = split_visible(departments)
+    columns = _options(query.columns, results.facets.get("column", []))
+    sites = _options(query.sites, results.facets.get("site", []), college)
     filtered = bool(query.date_from or query.date_to or query.departments or query.columns
                     or query.sites or query.title_only)
+    empty = not results.hits and not (results.total and query.page > last_page(query, results.total))
     return {
+        "sp": sp,
         "query": query,
         "q": query.text,
         "results": results,
-        "pager": pagination(query, results.total),
+        "pager": pagination(sp, results.total),
         "departments": visible,
         "more_departments": more,
-        "years": year_options(query, results),
+        "columns": [c for c in columns if c.value],
+        "sites": [s for s in sites if s.value] if len(sites) > 1 or query.sites else [],
+        "years": year_options(sp, results),
+        "ranges": range_options(sp),
+        "chips": chips(sp),
+        "advice": advice(sp, results) if empty and filtered else [],
+        "sizes": size_options(query),
         "filtered": filtered,
-        "clear_url": search_url(Query(text=query.text, sort=query.sort, size=query.size)),
-        "sort_urls": {s: search_url(query, sort=s) for s in ("relevance", "date")},
-        "suggestion_url": (search_url(replace(query, text=results.suggestion))
+        "clear_url": search_url(SearchParams(Query(text=query.text, sort=query.sort,
+                                                   size=query.size))),
+        "sort_urls": {s: search_url(sp, sort=s) for s in ("relevance", "date")},
+        "suggestion_url": (search_url(SearchParams(replace(query, text=results.suggestion)))
                            if results.suggestion else None),
+        "feed_url": search_url(sp, endpoint="feeds.feed", page=1,
+                               sort="relevance" if query.text else "date"),
+        "api_url": search_url(sp, endpoint="api.search", page=query.page),
         "first_rank": (query.page - 1) * query.size + 1,
+        "custom_dates": not sp.range,
     }
