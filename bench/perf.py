@@ -1,0 +1,1172 @@
+"""How fast the engine is at the scale of a consortium, measured side by side in one run.
+
+    .venv/bin/python bench/perf.py --n 100000            # about 100k articles
+    .venv/bin/python bench/perf.py --n 1000000           # 100k and 1M, with growth ratios
+    .venv/bin/python bench/perf.py --n 2000 --quick      # a smoke run
+
+Phases (each prints a line as it ends; a table and one JSON line come last):
+
+corpus   the synthetic corpus of ``bench/corpus.py`` loaded into the crawl store
+         (reused when the data directory already holds it)
+floor    jieba precise mode (``jieba.lcut``) over title + body of a sample, one process
+stock    Whoosh with jieba's stock ``ChineseAnalyzer``, default settings, title and body
+         stored, over a sample
+build    ``news-indexer reindex`` as a child process: wall time, peak RSS and CPU of the
+         child (``os.wait4``), index bytes on disk against the UTF-8 bytes of title + body
+queries  a deterministic, realistic mix drawn from the corpus, through ``/api/search``
+         of the Flask app (``app.test_client()``, facets and highlights included)
+fts5     SQLite FTS5 ``trigram`` over the same articles: for each query a count and the
+         top 10 by date (2-character terms fall back to ``LIKE``, as FTS5 users do);
+         then the engine's match sets are compared with FTS5's, and its facet counts
+         with counts computed in SQLite
+server   ``news-web serve --threads 8`` on a loopback port, driven by 8 client threads
+         (keep-alive, bounded in count and time): requests/s, server CPU, worker RSS
+noop     a no-change ``update`` in a child process (what it does is in ``noop_child``)
+fresh    100 new articles added to the store, ``sync``, and polling the running server
+         until it returns all of them
+
+Absolute times on a shared machine are noise; the ratios in one run are the point.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import http.client
+import io
+import json
+import os
+import pstats
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+for p in (str(ROOT), str(BENCH)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+import corpus  # noqa: E402
+from indexer.ids import article_id  # noqa: E402
+from indexer.paths import index_path, store_path  # noqa: E402
+
+OUT_DIR = BENCH / "out"
+KEYS = ("n", "build_docs_per_s", "floor_docs_per_s", "stock_docs_per_s", "index_bytes_per_text_byte",
+        "p50_ms", "p95_ms", "p99_ms", "fts5_p50_ms", "fts5_p95_ms", "qps", "noop_update_s",
+        "reindex_s", "rss_mb")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def r3(x: float | None, nd: int = 3) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+# -- corpus ---------------------------------------------------------------------
+SIDECAR = "bench-corpus.json"
+
+
+def ensure_corpus(data_dir: Path, n: int, seed: int) -> dict:
+    """The store of ``data_dir`` holds articles 0 … n-1 of ``seed`` (extending a
+    smaller corpus of the same seed, or starting afresh)."""
+    side = data_dir / SIDECAR
+    have = {}
+    if side.exists():
+        try:
+            have = json.loads(side.read_text())
+        except ValueError:
+            have = {}
+    if have.get("seed") != seed or have.get("n", 0) > n or not store_path(data_dir).exists():
+        if data_dir.exists():
+            shutil.rmtree(data_dir)
+        have = {"seed": seed, "n": 0, "seconds": 0.0}
+    if have["n"] == n:
+        return {"reused": True, "seconds": have["seconds"], "n": n}
+    data_dir.mkdir(parents=True, exist_ok=True)
+    info = corpus.load(data_dir, n - have["n"], seed, start=have["n"])
+    have = {"seed": seed, "n": n, "seconds": have["seconds"] + info["seconds"]}
+    side.write_text(json.dumps(have))
+    return {"reused": False, "seconds": info["seconds"], "n": n}
+
+
+def live_rows(data_dir: Path, limit: int | None = None, seed: int = 0) -> list[tuple[str, str, str]]:
+    """(url, title, body) of live articles: all, or a sample of the corpus's
+    articles (the same sample whatever was added to the store since)."""
+    db = sqlite3.connect(store_path(data_dir))
+    try:
+        if limit is None:
+            return db.execute("SELECT url, title, body FROM articles WHERE removed_at IS NULL").fetchall()
+        total = _corpus_n(data_dir) or db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
+        rng = random.Random(seed)
+        ids = sorted(rng.sample(range(1, total + 1), min(limit, total)))
+        out = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out += db.execute("SELECT url, title, body FROM articles WHERE removed_at IS NULL AND rowid IN (%s)"
+                              % ",".join("?" * len(chunk)), chunk).fetchall()
+        return out
+    finally:
+        db.close()
+
+
+def text_bytes(data_dir: Path) -> int:
+    db = sqlite3.connect(store_path(data_dir))
+    try:
+        return db.execute("SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)))"
+                          " FROM articles WHERE removed_at IS NULL").fetchone()[0] or 0
+    finally:
+        db.close()
+
+
+# -- floor and peer -------------------------------------------------------------
+def measure_floor(rows: list[tuple[str, str, str]]) -> dict:
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    texts = [t + "\n" + b for _, t, b in rows]
+    nbytes = sum(len(x.encode("utf-8")) for x in texts)
+    t0 = time.perf_counter()
+    tokens = 0
+    for x in texts:
+        tokens += len(jieba.lcut(x))
+    dt = time.perf_counter() - t0
+    return {"docs": len(texts), "seconds": dt, "docs_per_s": len(texts) / dt, "mb_per_s": nbytes / 1e6 / dt,
+            "tokens": tokens}
+
+
+def measure_stock(rows: list[tuple[str, str, str]], workdir: Path) -> dict:
+    """Whoosh as its users set it up with jieba's stock analyzer, default writer settings."""
+    import logging
+
+    import jieba
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import index as windex
+    from whoosh.fields import ID, TEXT, Schema
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    d = workdir / "stock-index"
+    if d.exists():
+        shutil.rmtree(d)
+    d.mkdir(parents=True)
+    analyzer = ChineseAnalyzer()
+    schema = Schema(url=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer),
+                    body=TEXT(stored=True, analyzer=analyzer))
+    nbytes = sum(len(t.encode("utf-8")) + len(b.encode("utf-8")) for _, t, b in rows)
+    t0 = time.perf_counter()
+    ix = windex.create_in(str(d), schema)
+    w = ix.writer()
+    for url, title, body in rows:
+        w.add_document(url=url, title=title, body=body)
+    w.commit()
+    dt = time.perf_counter() - t0
+    size = dir_bytes(d)
+    ix.close()
+    shutil.rmtree(d, ignore_errors=True)
+    return {"docs": len(rows), "seconds": dt, "docs_per_s": len(rows) / dt, "mb_per_s": nbytes / 1e6 / dt,
+            "index_bytes_per_text_byte": size / nbytes if nbytes else None}
+
+
+# -- build ----------------------------------------------------------------------
+def _tool(name: str) -> list[str]:
+    script = Path(sys.executable).parent / name
+    if script.exists():
+        return [str(script)]
+    module = {"news-indexer": "indexer.cli", "news-web": "webui.cli"}[name]
+    return [sys.executable, "-c", f"import sys; from {module} import main; sys.exit(main())"]
+
+
+def run_child(cmd: list[str], env: dict | None = None) -> dict:
+    """Run a child to the end; wall time, its own peak RSS and CPU (os.wait4)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(ROOT))
+    out, err = b"", b""
+    # read the pipes while waiting, so a chatty child cannot block
+    def drain(stream, sink):
+        sink.append(stream.read())
+    outs: list[bytes] = []
+    errs: list[bytes] = []
+    th = [threading.Thread(target=drain, args=(proc.stdout, outs)),
+          threading.Thread(target=drain, args=(proc.stderr, errs))]
+    for t in th:
+        t.start()
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    for t in th:
+        t.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = b"".join(outs), b"".join(errs)
+    return {"seconds": wall, "code": proc.returncode, "stdout": out.decode("utf-8", "replace"),
+            "stderr": err.decode("utf-8", "replace"), "maxrss_mb": ru.ru_maxrss / 1024,
+            "cpu_s": ru.ru_utime + ru.ru_stime}
+
+
+def measure_build(data_dir: Path, n: int) -> dict:
+    res = run_child(_tool("news-indexer") + ["--data-dir", str(data_dir), "reindex"])
+    if res["code"] != 0:
+        raise RuntimeError(f"news-indexer reindex failed ({res['code']}): {res['stderr'][-2000:]}")
+    gen = index_path(data_dir).resolve()
+    ib = dir_bytes(gen)
+    tb = text_bytes(data_dir)
+    return {"seconds": res["seconds"], "docs_per_s": n / res["seconds"], "mb_per_s": tb / 1e6 / res["seconds"],
+            "index_bytes": ib, "text_bytes": tb, "index_bytes_per_text_byte": ib / tb if tb else None,
+            "peak_rss_mb": res["maxrss_mb"], "cpu_cores": res["cpu_s"] / res["seconds"],
+            "output": res["stdout"].strip()}
+
+
+# -- queries --------------------------------------------------------------------
+@dataclass
+class Spec:
+    """One query: URL parameters for /api/search and the literal terms every match
+    must contain (in its title or its body)."""
+    kind: str
+    terms: list[str]
+    phrase: bool = False
+    date_from: str | None = None
+    date_to: str | None = None
+    depts: list[str] = field(default_factory=list)
+    sort: str | None = None
+    page: int = 1
+
+    @property
+    def q(self) -> str:
+        if self.phrase:
+            return " ".join(f'"{t}"' for t in self.terms)
+        return " ".join(self.terms)
+
+    def params(self) -> list[tuple[str, str]]:
+        p = [("q", self.q)]
+        if self.date_from:
+            p.append(("from", self.date_from))
+        if self.date_to:
+            p.append(("to", self.date_to))
+        p += [("dept", d) for d in self.depts]
+        if self.sort:
+            p.append(("sort", self.sort))
+        if self.page != 1:
+            p.append(("page", str(self.page)))
+        return p
+
+    def url(self) -> str:
+        return "/api/search?" + urlencode(self.params())
+
+
+# words a reader types: the corpus's common words and department names
+_COMMON = corpus.NOUNS + corpus.DEPARTMENTS[:20] + corpus.PLACES[:12] + corpus.VERBS[:12]
+_KINDS = (("word", 30), ("words", 25), ("phrase", 20), ("subword", 20), ("name", 5))
+
+
+def make_queries(data_dir: Path, count: int, seed: int = 7) -> list[Spec]:
+    """A deterministic realistic mix; phrases and sub-words are cut from real articles
+    so that they match."""
+    rng = random.Random(seed)
+    sample = live_rows(data_dir, limit=max(200, count), seed=seed)
+    vocab = corpus.build_vocab(_corpus_seed(data_dir))
+    kinds, weights = zip(*_KINDS)
+    dept_w = corpus._zipf_weights(len(corpus.DEPARTMENTS), 1.1)
+    specs: list[Spec] = []
+    for i in range(count):
+        kind = rng.choices(kinds, weights)[0]
+        _, title, body = sample[i % len(sample)]
+        text = title + "\n" + body
+        if kind == "word":
+            spec = Spec(kind, [rng.choice(_COMMON)])
+        elif kind == "words":
+            present = [w for w in _COMMON if w in text]
+            k = min(len(present), rng.choice((2, 2, 3)))
+            spec = Spec(kind, rng.sample(present, k) if k >= 2 else [rng.choice(_COMMON), rng.choice(_COMMON)])
+        elif kind == "phrase":
+            runs = _HAN_RUN.findall(body) or _HAN_RUN.findall(title) or ["产教融合"]
+            run = rng.choice(runs)
+            length = min(len(run), rng.randint(4, 8))
+            s = rng.randint(0, len(run) - length)
+            spec = Spec(kind, [run[s:s + length]], phrase=True)
+        elif kind == "subword":
+            # part of a name jieba does not know: 芯智造 of 渝芯智造, 领雁 of 启航领雁计划
+            name = vocab.names[rng.choices(range(len(vocab.names)), cum_weights=vocab.name_cum)[0]]
+            length = rng.choice((2, 3, 3, 4))
+            s = rng.randint(0, max(0, len(name) - length))
+            spec = Spec(kind, [name[s:s + length]])
+        else:  # a whole invented name
+            spec = Spec(kind, [vocab.names[rng.choices(range(len(vocab.names)), cum_weights=vocab.name_cum)[0]]])
+        r = rng.random()
+        if r < 0.12:      # one year
+            y = rng.randint(corpus.FIRST_YEAR, corpus.FIRST_YEAR + corpus.YEARS - 1)
+            spec.date_from, spec.date_to = f"{y}-01-01", f"{y}-12-31"
+        elif r < 0.2:     # a quarter
+            d0 = date(corpus.FIRST_YEAR, 1, 1) + timedelta(days=rng.randint(0, 365 * corpus.YEARS - 90))
+            spec.date_from, spec.date_to = d0.isoformat(), (d0 + timedelta(days=90)).isoformat()
+        elif r < 0.25:    # since a date
+            spec.date_from = f"{rng.randint(corpus.FIRST_YEAR + 3, corpus.FIRST_YEAR + corpus.YEARS - 1)}-09-01"
+        if rng.random() < 0.2:
+            spec.depts = list(dict.fromkeys(rng.choices(corpus.DEPARTMENTS, dept_w, k=rng.choice((1, 1, 1, 2)))))
+        if rng.random() < 0.15:
+            spec.sort = "date"
+        if rng.random() < 0.1:
+            spec.page = 5
+        specs.append(spec)
+    return specs
+
+
+def _corpus_n(data_dir: Path) -> int | None:
+    try:
+        return int(json.loads((data_dir / SIDECAR).read_text())["n"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _corpus_seed(data_dir: Path) -> int:
+    try:
+        return int(json.loads((data_dir / SIDECAR).read_text())["seed"])
+    except (OSError, ValueError, KeyError):
+        return 1
+
+
+def make_app(data_dir: Path):
+    from webui.app import create_app
+    return create_app({"DATA_DIR": data_dir, "TESTING": True})
+
+
+def measure_queries(data_dir: Path, specs: list[Spec], warmup: int = 20) -> dict:
+    app = make_app(data_dir)
+    client = app.test_client()
+    for s in specs[:warmup]:
+        client.get(s.url())
+    times: list[float] = []
+    answers: list[dict] = []
+    for s in specs:
+        t0 = time.perf_counter()
+        resp = client.get(s.url())
+        dt = (time.perf_counter() - t0) * 1000
+        if resp.status_code != 200:
+            raise RuntimeError(f"{s.url()} answered {resp.status_code}: {resp.get_data(as_text=True)[:300]}")
+        data = resp.get_json()
+        times.append(dt)
+        answers.append({"total": data["total"], "partial": data.get("partial", False),
+                        "urls": [h["url"] for h in data["hits"]], "facets": data["facets"],
+                        "ms": dt})
+    app.extensions["news_engine"].close()
+    by_kind: dict[str, list[float]] = {}
+    for s, t in zip(specs, times):
+        by_kind.setdefault(s.kind, []).append(t)
+    return {"times": times, "answers": answers,
+            "p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95), "p99_ms": pct(times, 0.99),
+            "mean_ms": statistics.mean(times),
+            "by_kind": {k: {"n": len(v), "p50_ms": r3(pct(v, 0.5), 1), "p95_ms": r3(pct(v, 0.95), 1)}
+                        for k, v in sorted(by_kind.items())}}
+
+
+# -- FTS5 trigram ---------------------------------------------------------------
+FTS_FILE = "bench-fts5.sqlite3"
+
+
+def build_fts5(data_dir: Path) -> dict:
+    path = data_dir / FTS_FILE
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.create_function("article_id", 1, article_id, deterministic=True)
+    db.execute("ATTACH DATABASE ? AS store", (str(store_path(data_dir)),))
+    db.executescript("""
+        CREATE TABLE docs (rowid INTEGER PRIMARY KEY, id TEXT, url TEXT, title TEXT, body TEXT,
+                           published TEXT, department TEXT);
+        CREATE VIRTUAL TABLE fts USING fts5(title, body, content='docs', content_rowid='rowid',
+                                            tokenize='trigram');
+    """)
+    db.execute("INSERT INTO docs (id, url, title, body, published, department) "
+               "SELECT article_id(url), url, title, body, published, department FROM store.articles "
+               "WHERE removed_at IS NULL")
+    db.execute("INSERT INTO fts (rowid, title, body) SELECT rowid, title, body FROM docs")
+    db.execute("CREATE INDEX docs_published ON docs(published)")
+    db.execute("CREATE INDEX docs_department ON docs(department)")
+    db.commit()
+    db.execute("DETACH DATABASE store")
+    db.close()
+    return {"seconds": time.perf_counter() - t0, "bytes": path.stat().st_size}
+
+
+def _fts_where(spec: Spec, with_date: bool = True, with_dept: bool = True) -> tuple[str, list]:
+    """The WHERE clause over ``docs d`` for ``spec``: trigram MATCH for terms of 3+
+    characters, LIKE for shorter ones (the trigram index cannot answer them)."""
+    conds: list[str] = []
+    args: list = []
+    long_terms = [t for t in spec.terms if len(t) >= 3]
+    short_terms = [t for t in spec.terms if len(t) < 3]
+    if long_terms:
+        conds.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+        args.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+    for t in short_terms:
+        conds.append("(d.title LIKE ? OR d.body LIKE ?)")
+        args += [f"%{t}%", f"%{t}%"]
+    if with_date and spec.date_from:
+        conds.append("d.published >= ?")
+        args.append(spec.date_from)
+    if with_date and spec.date_to:
+        conds.append("d.published < ?")
+        args.append((date.fromisoformat(spec.date_to) + timedelta(days=1)).isoformat())
+    if with_dept and spec.depts:
+        conds.append("d.department IN (%s)" % ",".join("?" * len(spec.depts)))
+        args += spec.depts
+    return " AND ".join(conds) or "1", args
+
+
+def open_fts5(data_dir: Path) -> sqlite3.Connection:
+    return sqlite3.connect(data_dir / FTS_FILE, check_same_thread=False)
+
+
+def fts5_answer(db: sqlite3.Connection, spec: Spec) -> tuple[int, list[str]]:
+    where, args = _fts_where(spec)
+    total = db.execute(f"SELECT count(*) FROM docs d WHERE {where}", args).fetchone()[0]
+    top = [r[0] for r in db.execute(
+        f"SELECT d.url FROM docs d WHERE {where} ORDER BY d.published DESC LIMIT 10 OFFSET ?",
+        args + [(spec.page - 1) * 10])]
+    return total, top
+
+
+def fts5_ids(db: sqlite3.Connection, spec: Spec) -> set[str]:
+    where, args = _fts_where(spec)
+    return {r[0] for r in db.execute(f"SELECT d.id FROM docs d WHERE {where}", args)}
+
+
+def fts5_facets(db: sqlite3.Connection, spec: Spec) -> dict[str, dict]:
+    """Facet counts as the engine defines them: each facet ignores its own filter."""
+    where, args = _fts_where(spec, with_dept=False)
+    dept = {r[0] or None: r[1] for r in db.execute(
+        f"SELECT NULLIF(d.department, ''), count(*) FROM docs d WHERE {where} GROUP BY 1", args)}
+    where, args = _fts_where(spec, with_date=False)
+    year = {r[0] or None: r[1] for r in db.execute(
+        f"SELECT substr(d.published, 1, 4), count(*) FROM docs d WHERE {where} GROUP BY 1", args)}
+    return {"department": dept, "year": year}
+
+
+def measure_fts5(data_dir: Path, specs: list[Spec], warmup: int = 20) -> dict:
+    db = open_fts5(data_dir)
+    for s in specs[:warmup]:
+        fts5_answer(db, s)
+    times, answers = [], []
+    for s in specs:
+        t0 = time.perf_counter()
+        total, top = fts5_answer(db, s)
+        times.append((time.perf_counter() - t0) * 1000)
+        answers.append({"total": total, "urls": top})
+    db.close()
+    return {"times": times, "answers": answers, "p50_ms": pct(times, 0.5), "p95_ms": pct(times, 0.95),
+            "p99_ms": pct(times, 0.99)}
+
+
+def engine_ids(engine, spec: Spec) -> set[str] | None:
+    """Every article the engine matches for ``spec`` (strict: no relaxation), by id.
+    Reads the engine's own query builders; None when they are not there."""
+    try:
+        from indexer import search as S
+        from indexer.querylang import parse
+        from indexer.results import Query
+    except ImportError:
+        return None
+    if not all(hasattr(S, a) for a in ("_positive", "_filters", "_and")):
+        return None
+    query = Query(text=spec.q, date_from=date.fromisoformat(spec.date_from) if spec.date_from else None,
+                  date_to=date.fromisoformat(spec.date_to) if spec.date_to else None,
+                  departments=tuple(spec.depts))
+    searcher = engine._searcher()
+    q = S._positive(parse(spec.q), False)
+    res = searcher.search(q, filter=S._and(S._filters(query).values()), limit=None, scored=False)
+    ids = _id_map(engine, searcher)
+    return {ids[d] for d in res.docs()}
+
+
+def _id_map(engine, searcher) -> dict[int, str]:
+    """docnum → article id, read once from the ``id`` field's postings."""
+    cached = getattr(engine, "_bench_ids", None)
+    if cached is not None and cached[0] is searcher:
+        return cached[1]
+    reader = searcher.reader()
+    ids: dict[int, str] = {}
+    for term in reader.lexicon("id"):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        for d in reader.postings("id", term).all_ids():
+            ids[d] = text
+    engine._bench_ids = (searcher, ids)
+    return ids
+
+
+def compare(data_dir: Path, specs: list[Spec], engine_answers: list[dict], fts_answers: list[dict],
+            check: int, max_set: int = 20000) -> dict:
+    """How the engine's matches and facets agree with FTS5 / SQLite.
+
+    * ``totals_equal``: share of queries whose API total equals FTS5's count (a
+      query the engine relaxed to "some of the words" agrees when FTS5 finds none);
+    * ``recall_vs_fts5``: over up to ``check`` queries, the share of FTS5's matches
+      the engine also returns (Σ|E∩F| / Σ|F|); ``extra_vs_fts5`` counts the engine's
+      matches FTS5 does not have;
+    * ``facets_exact``: the API's department and year counts equal SQLite's for
+      every checked query.
+    """
+    from indexer.search import SearchEngine
+    def agree(e: dict, f: dict) -> bool:
+        # a relaxed ("some of the words") answer is right only when nothing has them all
+        return f["total"] == 0 if e["partial"] else e["total"] == f["total"]
+    equal = sum(1 for e, f in zip(engine_answers, fts_answers) if agree(e, f))
+    mismatches = [{"q": s.q, "params": s.params(), "engine": e["total"], "partial": e["partial"],
+                   "fts5": f["total"]}
+                  for s, e, f in zip(specs, engine_answers, fts_answers) if not agree(e, f)]
+    engine = SearchEngine(index_path(data_dir))
+    db = open_fts5(data_dir)
+    found = expected = extra = checked = 0
+    facet_bad: list[dict] = []
+    set_bad: list[dict] = []
+    idx = list(range(len(specs)))
+    random.Random(3).shuffle(idx)
+    for i in idx[:check]:
+        s = specs[i]
+        if fts_answers[i]["total"] <= max_set:
+            f = fts5_ids(db, s)
+            e = engine_ids(engine, s)
+            if e is not None:
+                checked += 1
+                expected += len(f)
+                found += len(e & f)
+                extra += len(e - f)
+                if e != f and len(set_bad) < 10:
+                    set_bad.append({"q": s.q, "params": s.params(), "missing": sorted(f - e)[:5],
+                                    "extra": sorted(e - f)[:5], "engine": len(e), "fts5": len(f)})
+        if engine_answers[i]["partial"]:
+            continue
+        want = fts5_facets(db, s)
+        got = {name: {v["value"]: v["count"] for v in engine_answers[i]["facets"].get(name, [])}
+               for name in ("department", "year")}
+        if got != want and len(facet_bad) < 10:
+            facet_bad.append({"q": s.q, "params": s.params(), "engine": got, "sqlite": want})
+        elif got != want:
+            facet_bad.append({})
+    engine.close()
+    db.close()
+    return {"totals_equal": equal / len(specs) if specs else None, "total_mismatches": mismatches[:10],
+            "n_total_mismatches": len(mismatches),
+            "recall_vs_fts5": (found / expected if expected else 1.0) if checked else None,
+            "extra_vs_fts5": extra if checked else None, "sets_checked": checked, "set_mismatches": set_bad,
+            "facets_checked": min(check, len(specs)), "facets_exact": not facet_bad,
+            "facet_mismatches": [b for b in facet_bad if b][:5], "n_facet_mismatches": len(facet_bad)}
+
+
+def profile_queries(data_dir: Path, specs: list[Spec], times: list[float], k: int = 5) -> str:
+    """cProfile the ``k`` slowest queries again, through the app; the top functions."""
+    app = make_app(data_dir)
+    client = app.test_client()
+    slow = sorted(range(len(specs)), key=lambda i: -times[i])[:k]
+    client.get(specs[slow[0]].url())
+    prof = cProfile.Profile()
+    prof.enable()
+    for i in slow:
+        client.get(specs[i].url())
+    prof.disable()
+    app.extensions["news_engine"].close()
+    out = io.StringIO()
+    out.write("slowest queries: " + "; ".join(f"{specs[i].url()} {times[i]:.0f}ms" for i in slow) + "\n")
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
+    return out.getvalue()
+
+
+# -- the real server --------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _proc_status(pid: int) -> dict[str, int]:
+    out = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"):
+                out[k] = int(v.split()[0])  # kB
+    except OSError:
+        pass
+    return out
+
+
+def _proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class Server:
+    """``news-web serve`` on a free loopback port, as a child process."""
+
+    def __init__(self, data_dir: Path, threads: int = 8) -> None:
+        self.port = free_port()
+        env = dict(os.environ, NEWS_DATA_DIR=str(data_dir))
+        self.proc = subprocess.Popen(
+            _tool("news-web") + ["serve", "--host", "127.0.0.1", "--port", str(self.port),
+                                 "--threads", str(threads), "--data-dir", str(data_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=str(ROOT))
+
+    def get(self, path: str, timeout: float = 30) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
+
+    def wait_ready(self, timeout: float = 300) -> float:
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"news-web serve exited with {self.proc.returncode}")
+            try:
+                status, _ = self.get("/healthz", timeout=5)
+                if status == 200:
+                    return time.perf_counter() - t0
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("news-web serve did not become ready")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def load_test(server: Server, specs: list[Spec], concurrency: int = 8, max_requests: int = 2000,
+              max_seconds: float = 60.0) -> dict:
+    """``concurrency`` client threads with keep-alive connections, each taking the
+    next query until ``max_requests`` are done or ``max_seconds`` have passed."""
+    urls = [s.url() for s in specs]
+    lock = threading.Lock()
+    state = {"next": 0, "done": 0, "errors": 0}
+    lat: list[float] = []
+    deadline = time.perf_counter() + max_seconds
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        while True:
+            with lock:
+                if state["next"] >= max_requests or time.perf_counter() > deadline:
+                    break
+                i = state["next"]
+                state["next"] += 1
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", urls[i % len(urls)])
+                r = conn.getresponse()
+                r.read()
+                ok = r.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            dt = (time.perf_counter() - t0) * 1000
+            with lock:
+                if ok:
+                    state["done"] += 1
+                    lat.append(dt)
+                else:
+                    state["errors"] += 1
+        conn.close()
+
+    cpu0 = _proc_cpu(server.proc.pid)
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    cpu = _proc_cpu(server.proc.pid) - cpu0
+    st = _proc_status(server.proc.pid)
+    return {"requests": state["done"], "errors": state["errors"], "seconds": wall,
+            "qps": state["done"] / wall if wall else None, "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95),
+            "server_cpu_cores": cpu / wall if wall else None,
+            "rss_mb": st.get("VmRSS", 0) / 1024, "peak_rss_mb": st.get("VmHWM", 0) / 1024}
+
+
+def measure_freshness(server: Server, data_dir: Path, n: int, seed: int, count: int = 100,
+                      timeout: float = 120) -> dict:
+    """Add ``count`` new articles to the store, apply them with ``sync`` (what
+    ``news-indexer index`` runs), and poll the running server until a search returns
+    all of them. Then take them down again (and sync), leaving the corpus as it was."""
+    from indexer.index import sync
+    from indexer.store import Store
+    tag = "fresh" + os.urandom(4).hex()
+    t0 = time.perf_counter()
+    corpus.load(data_dir, count, seed, start=n, tag=tag)
+    t1 = time.perf_counter()
+    with Store(store_path(data_dir)) as store:
+        st = sync(store, data_dir)
+    t2 = time.perf_counter()
+    path = "/api/search?" + urlencode({"q": tag, "size": 1})
+    seen = -1
+    while time.perf_counter() - t2 < timeout:
+        status, body = server.get(path)
+        if status == 200:
+            seen = json.loads(body)["total"]
+            if seen >= count:
+                break
+        time.sleep(0.05)
+    t3 = time.perf_counter()
+    # restore the corpus
+    with Store(store_path(data_dir)) as store:
+        urls = [r[0] for r in store.db.execute("SELECT url FROM articles WHERE url LIKE ?", (f"%/{tag}/%",))]
+        for u in urls:
+            store.remove_article(u, "bench probe", by="operator")
+        t4 = time.perf_counter()
+        sync(store, data_dir)
+        t5 = time.perf_counter()
+    return {"seconds": t3 - t0 if seen >= count else None, "insert_s": t1 - t0, "sync_s": t2 - t1,
+            "visible_after_sync_s": t3 - t2, "added": st.added, "found": seen,
+            "delete_sync_s": t5 - t4}
+
+
+# -- a no-change update -------------------------------------------------------------
+class _NotModified(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/robots.txt":
+            body = b"User-agent: *\nAllow: /\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"):
+            self.send_response(304)
+            self.send_header("ETag", self.headers.get("If-None-Match") or '"v1"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            body = b"<html><body>list</body></html>"
+            self.send_response(200)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def noop_child(data_dir: Path, base: str) -> dict:
+    """What a no-change ``news-indexer update`` does, in this process, against a
+    loopback site that answers every conditional GET with 304 Not Modified:
+
+    for each of the corpus's sites: open a run; count its stored articles; for each
+    of its columns, read the list page's stored validators and fetch the list page
+    conditionally (304), look up the article URLs such a page lists (20 stored
+    URLs of that column) in the store, find none new; query the recently published
+    articles to recheck; close the run. Then ``sync`` the index (nothing to apply).
+    The parent times this whole process, interpreter start and imports included.
+    """
+    t0 = time.perf_counter()
+    from indexer.index import sync
+    from indexer.store import PageRecord, RunCounts, Store
+    try:
+        from indexer.fetch import Fetcher
+        fetcher = Fetcher("CollegeNewsSearch-bench/0.1 (+loopback)", delay=0.0, retries=0)
+        how = "indexer.fetch.Fetcher"
+    except Exception:  # the fetcher is not importable: plain urllib
+        fetcher, how = None, "urllib"
+    t_import = time.perf_counter()
+    fetched = not_modified = 0
+    with Store(store_path(data_dir)) as store:
+        for site, host, _ in corpus.SITES:
+            run = store.start_run(site)
+            store.count_articles(site)
+            for k, column in enumerate(corpus.COLUMNS):
+                url = f"{base}/{site}/list{1000 + k}.htm"
+                prev = store.get_page(url)
+                if prev is None:
+                    store.save_page(PageRecord(url=url, site=site, kind="list", status=200, etag='"v1"',
+                                               body=b"<html></html>", encoding="utf-8"))
+                    prev = store.get_page(url)
+                if fetcher is not None:
+                    res = fetcher.fetch(url, etag=prev.etag)
+                    status = 304 if res.not_modified else res.status
+                else:
+                    import urllib.error
+                    import urllib.request
+                    req = urllib.request.Request(url, headers={"If-None-Match": prev.etag or '"v1"'})
+                    try:
+                        status = urllib.request.urlopen(req, timeout=10).status
+                    except urllib.error.HTTPError as exc:
+                        status = exc.code
+                fetched += 1
+                not_modified += status == 304
+                links = [r[0] for r in store.db.execute(
+                    "SELECT url FROM articles WHERE site=? AND column_name=? ORDER BY seq DESC LIMIT 20",
+                    (site, column))]
+                known = store.known_urls(links)
+                assert len(known) == len(links)
+            since = (date.today() - timedelta(days=7)).isoformat()
+            store.db.execute("SELECT url FROM articles WHERE site=? AND removed_at IS NULL AND published >= ?",
+                             (site, since)).fetchall()
+            store.finish_run(run, RunCounts(fetched=len(corpus.COLUMNS)), "ok")
+        t_crawl = time.perf_counter()
+        st = sync(store, data_dir)
+    t_end = time.perf_counter()
+    if fetcher is not None:
+        fetcher.close()
+    return {"fetched": fetched, "not_modified": not_modified, "client": how, "import_s": t_import - t0,
+            "crawl_s": t_crawl - t_import, "sync_s": t_end - t_crawl, "synced": st.added + st.deleted}
+
+
+def measure_noop(data_dir: Path) -> dict:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _NotModified)
+    th = threading.Thread(target=httpd.serve_forever, daemon=True)
+    th.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        run_child([sys.executable, str(Path(__file__).resolve()), "_noop", str(data_dir), base])  # seeds list pages
+        res = run_child([sys.executable, str(Path(__file__).resolve()), "_noop", str(data_dir), base])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    if res["code"] != 0:
+        raise RuntimeError(f"no-op update failed: {res['stderr'][-2000:]}")
+    detail = json.loads(res["stdout"].strip().splitlines()[-1])
+    return {"seconds": res["seconds"], **detail}
+
+
+# -- one size, all phases -----------------------------------------------------------
+@dataclass
+class Options:
+    queries: int = 1000
+    floor_sample: int = 10000
+    stock_sample: int = 10000
+    check: int = 200
+    load_requests: int = 3000
+    load_seconds: float = 60.0
+    skip_fts5: bool = False
+    skip_stock: bool = False
+    skip_server: bool = False
+    skip_floor: bool = False
+    profile: int = 0
+    seed: int = 1
+    incremental: bool = True
+
+
+def run_size(data_dir: Path, n: int, opt: Options) -> dict:
+    r: dict = {"n": n}
+    t = time.perf_counter()
+    c = ensure_corpus(data_dir, n, opt.seed)
+    r["corpus_s"] = c["seconds"]
+    log(f"[{n}] corpus: {'reused' if c['reused'] else 'generated'} in {c['seconds']:.1f}s")
+
+    if not opt.skip_floor:
+        rows = live_rows(data_dir, min(n, opt.floor_sample), seed=11)
+        r["floor"] = measure_floor(rows)
+        log(f"[{n}] floor: jieba.lcut {r['floor']['docs_per_s']:.0f} docs/s, {r['floor']['mb_per_s']:.2f} MB/s "
+            f"on {len(rows)} docs")
+    if not opt.skip_stock:
+        rows = live_rows(data_dir, min(n, opt.stock_sample), seed=12)
+        r["stock"] = measure_stock(rows, data_dir)
+        log(f"[{n}] stock: Whoosh+ChineseAnalyzer {r['stock']['docs_per_s']:.0f} docs/s on {len(rows)} docs")
+
+    r["build"] = measure_build(data_dir, n)
+    b = r["build"]
+    log(f"[{n}] build: {b['seconds']:.1f}s, {b['docs_per_s']:.0f} docs/s, {b['mb_per_s']:.2f} MB/s, "
+        f"index {b['index_bytes'] / 1e6:.0f} MB = {b['index_bytes_per_text_byte']:.2f}x text, "
+        f"peak RSS {b['peak_rss_mb']:.0f} MB, {b['cpu_cores']:.2f} cores")
+
+    specs = make_queries(data_dir, opt.queries)
+    r["specs"] = specs
+    q = measure_queries(data_dir, specs)
+    r["query"] = q
+    log(f"[{n}] queries: {len(specs)} through /api/search: p50 {q['p50_ms']:.1f} p95 {q['p95_ms']:.1f} "
+        f"p99 {q['p99_ms']:.1f} ms")
+
+    if not opt.skip_fts5:
+        r["fts5_build"] = build_fts5(data_dir)
+        f = measure_fts5(data_dir, specs)
+        r["fts5"] = f
+        log(f"[{n}] fts5: built in {r['fts5_build']['seconds']:.1f}s; p50 {f['p50_ms']:.1f} p95 {f['p95_ms']:.1f} "
+            f"p99 {f['p99_ms']:.1f} ms")
+        r["compare"] = compare(data_dir, specs, q["answers"], f["answers"], opt.check)
+        cmp_ = r["compare"]
+        log(f"[{n}] agreement: totals equal {cmp_['totals_equal']:.3f}, recall {cmp_['recall_vs_fts5']}, "
+            f"extra {cmp_['extra_vs_fts5']}, facets exact {cmp_['facets_exact']}")
+
+    if opt.profile:
+        r["profile"] = profile_queries(data_dir, specs, q["times"], opt.profile)
+
+    if not opt.skip_server:
+        server = Server(data_dir)
+        try:
+            r["server_ready_s"] = server.wait_ready()
+            lt = load_test(server, specs, 8, opt.load_requests, opt.load_seconds)
+            r["load"] = lt
+            log(f"[{n}] server: {lt['qps']:.1f} req/s at concurrency 8 ({lt['requests']} requests, "
+                f"{lt['errors']} errors), server CPU {lt['server_cpu_cores']:.2f} cores, RSS {lt['rss_mb']:.0f} MB")
+            if opt.incremental:
+                r["noop"] = measure_noop(data_dir)
+                log(f"[{n}] no-op update: {r['noop']['seconds']:.2f}s ({r['noop']['fetched']} conditional GETs, "
+                    f"{r['noop']['not_modified']} x 304)")
+                r["fresh"] = measure_freshness(server, data_dir, n, opt.seed)
+                log(f"[{n}] freshness: 100 new articles searchable after {r['fresh']['seconds']}s "
+                    f"(sync {r['fresh']['sync_s']:.2f}s)")
+        finally:
+            server.stop()
+    elif opt.incremental:
+        r["noop"] = measure_noop(data_dir)
+        log(f"[{n}] no-op update: {r['noop']['seconds']:.2f}s")
+    r["wall_s"] = time.perf_counter() - t
+    return r
+
+
+def summary(r: dict) -> dict:
+    """The flat figures of one size."""
+    b, q = r["build"], r["query"]
+    floor, stock, fts = r.get("floor"), r.get("stock"), r.get("fts5")
+    load, cmp_ = r.get("load"), r.get("compare", {})
+    noop, fresh = r.get("noop"), r.get("fresh")
+    return {
+        "n": r["n"],
+        "build_docs_per_s": r3(b["docs_per_s"], 1),
+        "floor_docs_per_s": r3(floor["docs_per_s"], 1) if floor else None,
+        "stock_docs_per_s": r3(stock["docs_per_s"], 1) if stock else None,
+        "index_bytes_per_text_byte": r3(b["index_bytes_per_text_byte"]),
+        "p50_ms": r3(q["p50_ms"], 2), "p95_ms": r3(q["p95_ms"], 2), "p99_ms": r3(q["p99_ms"], 2),
+        "fts5_p50_ms": r3(fts["p50_ms"], 2) if fts else None,
+        "fts5_p95_ms": r3(fts["p95_ms"], 2) if fts else None,
+        "qps": r3(load["qps"], 2) if load else None,
+        "noop_update_s": r3(noop["seconds"]) if noop else None,
+        "reindex_s": r3(b["seconds"], 2),
+        "rss_mb": r3(load["rss_mb"], 1) if load else None,
+        # more detail
+        "build_mb_per_s": r3(b["mb_per_s"]), "floor_mb_per_s": r3(floor["mb_per_s"]) if floor else None,
+        "stock_mb_per_s": r3(stock["mb_per_s"]) if stock else None,
+        "build_vs_floor": r3(ratio(b["docs_per_s"], floor and floor["docs_per_s"])),
+        "build_vs_stock": r3(ratio(b["docs_per_s"], stock and stock["docs_per_s"])),
+        "build_peak_rss_mb": r3(b["peak_rss_mb"], 1), "build_cpu_cores": r3(b["cpu_cores"], 2),
+        "text_mb": r3(b["text_bytes"] / 1e6, 1), "index_mb": r3(b["index_bytes"] / 1e6, 1),
+        "stock_index_bytes_per_text_byte": r3(stock["index_bytes_per_text_byte"]) if stock else None,
+        "fts5_p99_ms": r3(fts["p99_ms"], 2) if fts else None,
+        "fts5_build_s": r3(r["fts5_build"]["seconds"], 2) if fts else None,
+        "fts5_mb": r3(r["fts5_build"]["bytes"] / 1e6, 1) if fts else None,
+        "p50_vs_fts5": r3(ratio(q["p50_ms"], fts and fts["p50_ms"])),
+        "p95_vs_fts5": r3(ratio(q["p95_ms"], fts and fts["p95_ms"])),
+        "queries": len(q["times"]), "query_by_kind": q["by_kind"],
+        "recall_vs_fts5": r3(cmp_.get("recall_vs_fts5"), 4), "extra_vs_fts5": cmp_.get("extra_vs_fts5"),
+        "totals_equal": r3(cmp_.get("totals_equal"), 4), "facets_exact": cmp_.get("facets_exact"),
+        "server_p50_ms": r3(load["p50_ms"], 1) if load else None,
+        "server_p95_ms": r3(load["p95_ms"], 1) if load else None,
+        "server_cpu_cores": r3(load["server_cpu_cores"], 2) if load else None,
+        "server_requests": load["requests"] if load else None,
+        "server_errors": load["errors"] if load else None,
+        "rss_peak_mb": r3(load["peak_rss_mb"], 1) if load else None,
+        "noop_vs_reindex": r3(ratio(noop and noop["seconds"], b["seconds"]), 4) if noop else None,
+        "fresh_s": r3(fresh["seconds"], 2) if fresh else None,
+        "fresh_sync_s": r3(fresh["sync_s"], 2) if fresh else None,
+        "corpus_s": r3(r["corpus_s"], 1),
+    }
+
+
+def targets(s: dict, growth: dict | None, small: dict | None) -> dict:
+    """Pass/fail of each target of the issue (None: not measured in this run)."""
+    def le(a, b):
+        return None if a is None else a <= b
+
+    def ge(a, b):
+        return None if a is None else a >= b
+    at100k = small or s
+    t = {
+        "build_ge_half_floor": ge(s["build_vs_floor"], 0.5),
+        "build_ge_2x_stock": ge(s["build_vs_stock"], 2.0),
+        "index_le_3x_text": le(s["index_bytes_per_text_byte"], 3.0),
+        "full_substring_recall": None if s["recall_vs_fts5"] is None else s["recall_vs_fts5"] >= 1.0,
+        "p50_le_fts5": le(at100k["p50_vs_fts5"], 1.0),
+        "p95_le_fts5": le(at100k["p95_vs_fts5"], 1.0),
+        "noop_lt_2pct_reindex": None if at100k["noop_vs_reindex"] is None else at100k["noop_vs_reindex"] < 0.02,
+        "facets_exact": s["facets_exact"] if (small is None or small["facets_exact"] is None)
+        else (bool(s["facets_exact"]) and bool(small["facets_exact"])),
+    }
+    if growth:
+        t["growth_p95_le_3x"] = le(growth["p95"], 3.0)
+        t["growth_build_le_12x"] = le(growth["build_time"], 12.0)
+    return t
+
+
+def table(rows: list[dict]) -> str:
+    lines = []
+    cols = ["n"] + [str(r["n"]) for r in rows]
+    spec = [
+        ("build: reindex wall (s)", "reindex_s"), ("build: docs/s", "build_docs_per_s"),
+        ("build: MB text/s", "build_mb_per_s"), ("build: CPU cores used", "build_cpu_cores"),
+        ("build: peak RSS (MB)", "build_peak_rss_mb"),
+        ("floor: jieba.lcut docs/s (1 proc)", "floor_docs_per_s"), ("floor: MB/s", "floor_mb_per_s"),
+        ("stock: Whoosh+ChineseAnalyzer docs/s", "stock_docs_per_s"),
+        ("build / floor (target >= 0.5)", "build_vs_floor"), ("build / stock (target >= 2)", "build_vs_stock"),
+        ("text (MB)", "text_mb"), ("index (MB)", "index_mb"),
+        ("index / text (target <= 3)", "index_bytes_per_text_byte"),
+        ("stock index / text", "stock_index_bytes_per_text_byte"),
+        ("query p50 (ms)", "p50_ms"), ("query p95 (ms)", "p95_ms"), ("query p99 (ms)", "p99_ms"),
+        ("fts5 p50 (ms)", "fts5_p50_ms"), ("fts5 p95 (ms)", "fts5_p95_ms"), ("fts5 p99 (ms)", "fts5_p99_ms"),
+        ("p50 / fts5 (target <= 1)", "p50_vs_fts5"), ("p95 / fts5 (target <= 1)", "p95_vs_fts5"),
+        ("fts5 build (s)", "fts5_build_s"),
+        ("recall vs fts5 (target 1)", "recall_vs_fts5"), ("extra matches vs fts5", "extra_vs_fts5"),
+        ("totals equal to fts5 (share)", "totals_equal"), ("facets exact", "facets_exact"),
+        ("server req/s at concurrency 8", "qps"), ("server p50 / p95 under load (ms)", None),
+        ("server CPU cores used", "server_cpu_cores"), ("web worker RSS (MB)", "rss_mb"),
+        ("no-op update (s)", "noop_update_s"), ("no-op / reindex (target < 0.02)", "noop_vs_reindex"),
+        ("fresh: 100 new articles searchable (s)", "fresh_s"), ("corpus generation (s)", "corpus_s"),
+    ]
+    width = max(len(label) for label, _ in spec) + 2
+    lines.append("".join([f"{'':{width}}"] + [f"{c:>14}" for c in cols[1:]]))
+    for label, key in spec:
+        vals = []
+        for r in rows:
+            if key is None:
+                v = f"{r['server_p50_ms']}/{r['server_p95_ms']}" if r.get("server_p50_ms") is not None else "-"
+            else:
+                v = r.get(key)
+                v = "-" if v is None else v
+            vals.append(f"{v!s:>14}")
+        lines.append(f"{label:{width}}" + "".join(vals))
+    kinds = rows[-1].get("query_by_kind") or {}
+    if kinds:
+        lines.append("query p50/p95 by kind (ms) at n=%d: " % rows[-1]["n"]
+                     + ", ".join(f"{k} {v['p50_ms']}/{v['p95_ms']} (n={v['n']})" for k, v in kinds.items()))
+    return "\n".join(lines)
+
+
+def run(n: int, data_dir: Path | None, opt: Options, growth_from: int | None = None) -> dict:
+    """Measure at ``n`` (and first at ``growth_from`` when given: the same corpus's
+    first articles); return the final JSON record."""
+    data_dir = data_dir or (OUT_DIR / f"data-s{opt.seed}")
+    results = []
+    if growth_from:
+        results.append(run_size(data_dir, growth_from, opt))
+        big_opt = Options(**{**opt.__dict__, "incremental": False})
+        results.append(run_size(data_dir, n, big_opt))
+    else:
+        results.append(run_size(data_dir, n, opt))
+    sums = [summary(r) for r in results]
+    final = dict(sums[-1])
+    growth = None
+    if len(sums) == 2:
+        small, big = sums
+        growth = {"from_n": small["n"], "to_n": big["n"],
+                  "p95": r3(ratio(big["p95_ms"], small["p95_ms"])),
+                  "p50": r3(ratio(big["p50_ms"], small["p50_ms"])),
+                  "build_time": r3(ratio(big["reindex_s"], small["reindex_s"])),
+                  "rss": r3(ratio(big["rss_mb"], small["rss_mb"]))}
+        final["growth"] = growth
+        final["at_%d" % small["n"]] = {k: v for k, v in small.items() if k != "query_by_kind"}
+        for k in ("noop_update_s", "noop_vs_reindex", "fresh_s", "fresh_sync_s"):
+            final[k] = small[k]
+    final["targets"] = targets(final, growth, sums[0] if len(sums) == 2 else None)
+    extras = {
+        "compare": [{k: v for k, v in (r.get("compare") or {}).items()
+                     if k in ("total_mismatches", "set_mismatches", "facet_mismatches", "n_total_mismatches",
+                              "n_facet_mismatches", "sets_checked")} for r in results],
+        "noop": [r.get("noop") for r in results], "fresh": [r.get("fresh") for r in results],
+        "profile": [r.get("profile") for r in results],
+    }
+    return {"final": final, "table": table(sums), "extras": extras, "results": results}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_noop"]:
+        print(json.dumps(noop_child(Path(argv[1]), argv[2])))
+        return 0
+    p = argparse.ArgumentParser(description="Benchmark the college news search engine.")
+    p.add_argument("--n", type=int, default=100000, help="articles (default 100000); "
+                   "from 1,000,000 up, 100,000 is measured first in the same run, for growth ratios")
+    p.add_argument("--queries", type=int, default=1000, help="queries in the mix (default 1000)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="where the corpus, index and FTS5 table live (default bench/out/data-s<seed>, "
+                        "reused when it already holds the corpus)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--growth-from", type=int, default=None,
+                   help="also measure this smaller size first (default 100000 when --n >= 1000000)")
+    p.add_argument("--floor-sample", type=int, default=10000, help="documents for the jieba floor")
+    p.add_argument("--stock-sample", type=int, default=10000, help="documents for the stock Whoosh build")
+    p.add_argument("--check", type=int, default=200, help="queries whose match sets and facets are checked")
+    p.add_argument("--load-requests", type=int, default=3000)
+    p.add_argument("--load-seconds", type=float, default=60.0)
+    p.add_argument("--skip-fts5", action="store_true")
+    p.add_argument("--skip-stock", action="store_true")
+    p.add_argument("--skip-server", action="store_true")
+    p.add_argument("--skip-incremental", action="store_true", help="no no-op update or freshness phase")
+    p.add_argument("--profile", type=int, default=0, metavar="K", help="cProfile the K slowest queries")
+    p.add_argument("--quick", action="store_true",
+                   help="small samples, 200 queries, a short load test: a smoke run")
+    p.add_argument("--details", type=Path, default=None, help="write mismatches, profiles etc. as JSON here")
+    args = p.parse_args(argv)
+    opt = Options(queries=args.queries, floor_sample=args.floor_sample, stock_sample=args.stock_sample,
+                  check=args.check, load_requests=args.load_requests, load_seconds=args.load_seconds,
+                  skip_fts5=args.skip_fts5, skip_stock=args.skip_stock, skip_server=args.skip_server,
+                  profile=args.profile, seed=args.seed, incremental=not args.skip_incremental)
+    if args.quick:
+        opt.queries = min(opt.queries, 200)
+        opt.floor_sample = min(opt.floor_sample, 1000)
+        opt.stock_sample = min(opt.stock_sample, 1000)
+        opt.check = min(opt.check, 50)
+        opt.load_requests, opt.load_seconds = min(opt.load_requests, 300), min(opt.load_seconds, 15)
+    growth_from = args.growth_from
+    if growth_from is None and args.n >= 1_000_000:
+        growth_from = 100_000
+    out = run(args.n, args.data_dir, opt, growth_from)
+    print(out["table"])
+    if out["extras"]["profile"][-1]:
+        print(out["extras"]["profile"][-1])
+    if args.details:
+        args.details.parent.mkdir(parents=True, exist_ok=True)
+        args.details.write_text(json.dumps({"final": out["final"], **out["extras"]}, ensure_ascii=False,
+                                           indent=1, default=str))
+    print(json.dumps(out["final"], ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
