@@ -9,11 +9,12 @@ DEMO_PORT ?= 8001
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test]'
-	touch $@
+	@echo "Installing into $(VENV) (log: $(VENV)/install.log)"
+	@$(BIN)/python -m pip install -e '.[test]' > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $@
 
 install: $(VENV)/.installed
 
