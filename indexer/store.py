@@ -16,7 +16,7 @@ from pathlib import Path
 from indexer.article import Article
 
 #: Version of the tables below; older stores are migrated forward on open.
-STORE_VERSION = 1
+STORE_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS runs (
     changed INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'running'
+    status TEXT NOT NULL DEFAULT 'running',
+    took_s REAL                      -- since store version 2
 );
 CREATE TABLE IF NOT EXISTS failures (
     run_id INTEGER NOT NULL,
@@ -77,6 +78,7 @@ CREATE TABLE IF NOT EXISTS failures (
     detail TEXT,
     at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS failures_run ON failures(run_id);
 """
 
 
@@ -142,16 +144,29 @@ class Store:
 
     # -- schema -------------------------------------------------------------
     def _migrate(self) -> None:
-        with self.db:
-            self.db.executescript(_SCHEMA)
-            row = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
+        """Create the tables, or bring an older store forward one version at a
+        time, in one transaction: nothing in it is lost or half-migrated."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            has_meta = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+            row = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone() \
+                if has_meta else None
             version = int(row[0]) if row else 0
             if version > STORE_VERSION:
-                raise StoreError(f"{self.path} was made by a newer version (store version {version}); "
-                                 "upgrade news-indexer")
-            # Future migrations go here: if version < 2: ...
+                raise StoreError(f"{self.path} was made by a newer version (store version {version}, "
+                                 f"this program knows {STORE_VERSION}); upgrade news-indexer")
+            if 0 < version < 2:
+                self.db.execute("ALTER TABLE runs ADD COLUMN took_s REAL")   # v2: runs record their time
+            for statement in _SCHEMA.split(";"):                            # tables and indexes still missing
+                if statement.strip():
+                    self.db.execute(statement)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('seq', '0')")
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
     def close(self) -> None:
         self.db.close()
@@ -284,12 +299,12 @@ class Store:
         with self.db:
             self.db.execute("INSERT INTO failures VALUES (?,?,?,?,?)", (run_id, url, reason, detail, now_iso()))
 
-    def finish_run(self, run_id: int, counts: RunCounts, status: str) -> None:
+    def finish_run(self, run_id: int, counts: RunCounts, status: str, took_s: float | None = None) -> None:
         with self.db:
             self.db.execute(
-                "UPDATE runs SET finished_at=?, fetched=?, new=?, changed=?, removed=?, failed=?, status=?"
-                " WHERE id=?", (now_iso(), counts.fetched, counts.new, counts.changed, counts.removed,
-                                counts.failed, status, run_id))
+                "UPDATE runs SET finished_at=?, fetched=?, new=?, changed=?, removed=?, failed=?, status=?,"
+                " took_s=? WHERE id=?", (now_iso(), counts.fetched, counts.new, counts.changed, counts.removed,
+                                         counts.failed, status, took_s, run_id))
 
     def recent_runs(self, limit: int = 10) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()

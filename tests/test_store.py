@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from indexer.article import Article
-from indexer.store import Store, StoreError
+from indexer.store import RunCounts, Store, StoreError
 
 
 def art(url, body="正文", title="标题"):
@@ -43,4 +43,36 @@ def test_a_file_that_is_not_a_store_is_reported(tmp_path):
 def test_store_records_its_version(tmp_path):
     Store(tmp_path / "s.db").close()
     db = sqlite3.connect(tmp_path / "s.db")
-    assert db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "1"
+    assert db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "2"
+
+
+def test_a_version_1_store_migrates_forward_losing_nothing(tmp_path):
+    from pathlib import Path
+    from indexer.store import STORE_VERSION
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    db.executescript((Path(__file__).parent / "data" / "store_v1.sql").read_text(encoding="utf-8"))
+    db.close()
+    with Store(path) as st:
+        assert st.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == str(STORE_VERSION)
+        assert st.count_articles() == 1 and st.get_article("http://x/info/1/1.htm").title == "旧版本的文章"
+        assert st.upsert_article(art("http://x/info/1/2.htm")) == "blocked"     # the take-down survives
+        assert st.get_page("http://x/info/1/1.htm").body == b"<html>"
+        assert st.seq == 2 and [c.url for c in st.changes_since(0)] == ["http://x/info/1/1.htm", "http://x/info/1/2.htm"]
+        run = st.recent_runs(1)[0]
+        assert run["new"] == 2 and run["took_s"] is None
+        assert st.failure_counts() == [("no-title", 1)]
+        st.finish_run(st.start_run("demo"), RunCounts(fetched=1), "ok", took_s=0.5)
+    with Store(path) as st:    # opening again is a no-op
+        assert st.recent_runs(1)[0]["took_s"] == 0.5
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value='99' WHERE key='store_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer version"):
+        Store(path)
