@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_corpus import media, names, specials  # noqa: E402
+from demo_corpus.generic import GENERIC  # noqa: E402
 from demo_corpus.notices import NOTICES  # noqa: E402
 from demo_corpus.topics_news import COMP_EVENTS, NEWS  # noqa: E402
 from demo_corpus.topics_other import ACADEMIC, CAMPAIGNS, PARTY  # noqa: E402
@@ -60,7 +61,6 @@ N_REPRINTS = 50
 PER_PAGE = 20
 GBK_LISTS = {"1005"}          # the 党建工作 list pages are served in GBK
 COLLEGE = names.COLLEGE
-CN_DIGITS = "〇一二三四五六七八九"
 
 
 # ----------------------------------------------------------------------------- slots
@@ -134,6 +134,10 @@ class Slots(dict):
             val = short_company(self["co2"])
         elif key == "prog":
             val = r.choice(names.PROGRAMMES)
+        elif key == "coprog":
+            val = r.choice(("匠心领航计划", "蜀匠学堂", "数智工匠产业学院", "云帆工作室"))
+        elif key == "studio":
+            val = r.choice(("“云帆工作室”", "“蜀匠学堂”", "学院技能大师工作室", "“匠心领航计划”"))
         elif key in ("major", "major2"):
             unit = self.deptc if self.deptc in names.MAJORS and self.deptc != "马克思主义学院" else \
                 r.choice(names.TEACHING_UNITS[:7])
@@ -203,8 +207,6 @@ class Slots(dict):
             val = "一" if d.month >= 8 or d.month <= 2 else "二"
         elif key == "event":
             val = r.choice(COMP_EVENTS.get(self.deptc or "", COMP_EVENTS["智能制造学院"]))
-        elif key == "summary":
-            val = ""
         else:
             raise KeyError(f"unknown slot {{{key}}}")
         self[key] = val
@@ -221,7 +223,24 @@ def weighted(rng: random.Random, table: dict):
     return rng.choices(keys, weights=[table[k] for k in keys])[0]
 
 
-def compose(rng: random.Random, items: list, slots: Slots) -> list[str]:
+def tagged(text: str) -> tuple[set[int] | None, str]:
+    """``"@0,2|text"``: a title or paragraph that belongs to variants 0 and 2 only."""
+    if text.startswith("@"):
+        head, _, rest = text.partition("|")
+        return {int(x) for x in head[1:].split(",")}, rest
+    return None, text
+
+
+def for_variant(alts: list[str], v: int) -> list[str]:
+    out = []
+    for t in alts:
+        tags, text = tagged(t)
+        if tags is None or v in tags:
+            out.append(text)
+    return out
+
+
+def compose(rng: random.Random, items: list, slots: Slots, v: int = 0) -> list[str]:
     out: list[str] = []
     office = slots.deptc not in names.TEACHING_UNITS
 
@@ -233,19 +252,34 @@ def compose(rng: random.Random, items: list, slots: Slots) -> list[str]:
     items = [fix(it) if isinstance(it, str) else [fix(x) for x in it] if isinstance(it, list) else
              (it[0], it[1], [fix(x) for x in it[2]]) if it[0] == "opt" else (it[0], it[1], it[2], [fix(x) for x in it[3]])
              for it in items]
-    for it in items:
+    for n, it in enumerate(items):
         if isinstance(it, str):
-            out.append(slots.fill(it))
+            out.append(slots.fill(tagged(it)[1]))
         elif isinstance(it, list):
-            out.append(slots.fill(rng.choice(it)))
+            if n == 0:   # the opening paragraph decides the variant
+                out.append(slots.fill(it[v % len(it)]))
+            else:
+                out.append(slots.fill(rng.choice(for_variant(it, v) or it)))
         elif it[0] == "opt":
-            if rng.random() < it[1]:
-                out.append(slots.fill(rng.choice(it[2])))
+            alts = for_variant(it[2], v)
+            if alts and rng.random() < it[1]:
+                out.append(slots.fill(rng.choice(alts)))
         elif it[0] == "pool":
-            k = rng.randint(it[1], min(it[2], len(it[3])))
-            idx = sorted(rng.sample(range(len(it[3])), k))
-            out.extend(slots.fill(it[3][i]) for i in idx)
+            pool = for_variant(it[3], v)
+            lo = min(max(it[1], 3), len(pool))
+            k = rng.randint(lo, min(it[2] + 2, len(pool)))
+            idx = sorted(rng.sample(range(len(pool)), k))
+            out.extend(slots.fill(pool[i]) for i in idx)
     return out
+
+
+def pad(rng: random.Random, col: str, paras: list[str], slots: Slots, minimum: int = 300) -> list[str]:
+    """Add closing paragraphs of the column's stock until the body is long enough."""
+    stock = [slots.fill(x) for x in GENERIC.get(col, GENERIC["1001"])]
+    rng.shuffle(stock)
+    while sum(map(len, paras)) < minimum and stock:
+        paras.append(stock.pop())
+    return paras
 
 
 def allowed(topic: dict, d: dt.date) -> bool:
@@ -321,12 +355,19 @@ def build_topic_article(rng: random.Random, col: str, d: dt.date, topics: list[d
     if topic["titles"] == "CAMPAIGN":
         camp, titles = campaign_for(d)
         slots["campaign"] = camp
+        titles = [("@1|" if t.startswith("{dept}") else "@0|") + t for t in titles]
     else:
         titles = topic["titles"]
     if dept not in names.TEACHING_UNITS:
-        titles = [t for t in titles if not t.startswith("{dept}")] or titles
-    title = slots.fill(rng.choice(titles))
-    paras = compose(rng, topic["body"], slots)
+        titles = [t for t in titles if not tagged(t)[1].startswith("{dept}")] or titles
+    first = topic["body"][0]
+    n_var = len(first) if isinstance(first, list) else 1
+    options = [(v, t) for v in range(n_var) for t in for_variant(titles, v)]
+    vwhen = topic.get("vwhen", {})
+    options = [(v, t) for v, t in options if v not in vwhen or vwhen[v](d.month)] or options
+    v, title = rng.choice(options)
+    title = slots.fill(title)
+    paras = pad(rng, col, compose(rng, topic["body"], slots, v), slots)
     a = Art(column=col, date=d, title=title, paras=paras, dept=dept, topic=topic["key"], cases=[],
             alias_in_text=used_alias, slots=slots)
     return a
@@ -365,9 +406,13 @@ def build_reprint(rng: random.Random, orig: Art, d: dt.date) -> Art:
     lead = lead.replace("{summary}", summary.replace("我院", "蜀江职业技术学院").replace("{", ""))
     lead = slots.fill(lead)
     middle = [p.replace("我院", "该院").replace("学院将", "该院将") for p in orig.paras[1:]]
-    if len(middle) > 3:
-        middle = middle[:3]
+    if len(middle) > 4:
+        middle = middle[:4]
     ending = slots.fill(rng.choice(media.ENDINGS))
+    padding = [slots.fill(x) for x in media.PADDING]
+    rng.shuffle(padding)
+    while sum(map(len, [lead] + middle)) < 330 and padding:
+        middle.append(padding.pop())
     paras = [lead] + middle + [ending]
     a = Art(column="1003", date=d, title=title, paras=paras, dept=None, source=outlet, topic=orig.topic,
             cases=["reprint"], original=orig, slots=slots)
@@ -853,7 +898,7 @@ def decorate(rng: random.Random, arts: list[Art]) -> None:
             pass
         else:
             r = rng.random()
-            no_dept = a.fixed is None and r < 0.06
+            no_dept = a.fixed is None and r < 0.04
             display, alias = alias_for(rng, dept)
             if no_dept:
                 a.dept = None

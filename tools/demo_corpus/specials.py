@@ -14,7 +14,8 @@ def seed_paragraphs() -> tuple[str, list[str]]:
     title = lines[1]
     start = next(i for i, ln in enumerate(lines) if ln.startswith("日期:")) + 1
     end = next(i for i, ln in enumerate(lines) if "供稿" in ln)
-    return title, lines[start:end]
+    # the list of participants names the host's own offices; our college leaves it out
+    return title, [ln for ln in lines[start:end] if not ln.startswith("有关职院及企业专家")]
 
 
 SEED_EXTRA = ("我院作为共同体成员单位应邀参会。副院长唐建国带领智能制造学院、发展规划与产教融合处负责人及数控技术专业骨干教师一行6人参加年会，"
@@ -63,6 +64,7 @@ RELATED = [
             "副院长唐建国表示，华中数控是国产数控系统的领军企业，此次共建实训基地，将有力提升学院数控技术专业的实践教学水平，"
             "让学生在校期间就能熟练使用国产高端数控系统。",
             "仪式后，企业工程师为智能制造学院教师开展了为期两天的华中8型数控系统操作与维护培训。",
+            "据了解，实训基地建成后可同时容纳60名学生开展数控车铣加工实训，并面向宜宾及周边地区制造企业开展职工技能培训和职业技能等级认定。",
         ],
     },
 ]
