@@ -16,8 +16,7 @@ as its title being right, and its other fields are not scored.
 Fields: title (exact), date (the date part of ``published``), department, column,
 source (exact, ``null`` included), body start / body end (the body starts / ends
 with the recorded text). A page the extractor refuses counts as wrong on every
-field. The comparison is strict: the known disagreements the field-sample tests
-document are counted here as misses.
+field. The comparison is strict, as in tests/test_field_samples.py.
 """
 from __future__ import annotations
 

@@ -5,6 +5,14 @@ page" links and fetches every article it has not stored yet. On a site it has
 crawled before, a list page that holds only stored articles ends the walk of
 that column: college news is published newest first. Recently published
 articles are re-fetched (with conditional GET) to notice edits and removals.
+
+What counts as "known" for that stop: stored articles, article URLs stored as
+links elsewhere (VSB's newsSkip pages, ``kind=redirect``), and URLs that failed
+in an earlier run (they are tried again, but one broken article must not make
+every run walk the whole column). A page robots.txt disallows is recorded once
+per run with the reason ``robots`` and is not counted as a failure. The trap
+guard: at most ``max_pages`` fetches per run, at most ``max_depth`` list pages
+per column, and a list page seen once per walk.
 """
 from __future__ import annotations
 
@@ -27,6 +35,8 @@ from indexer.store import PageRecord, RunCounts, Store, now_iso
 log = logging.getLogger(__name__)
 
 _LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.I)
+_SITEMAP_INDEX = re.compile(rb"<sitemapindex[\s>]", re.I)
+_MAX_SITEMAPS = 50
 
 
 @dataclass
@@ -54,6 +64,7 @@ class Crawler:
         self.counts = RunCounts()
         self.pages = 0
         self.seen: set[str] = set()
+        self.robots_noted: set[str] = set()
         self.run_id = 0
 
     # -- the run ------------------------------------------------------------
@@ -81,10 +92,11 @@ class Crawler:
     def _budget_left(self) -> bool:
         return self.pages < self.site.max_pages
 
-    def _fetch(self, url: str, kind: str) -> tuple[FetchResult, PageRecord | None]:
+    def _fetch(self, url: str, kind: str, conditional: bool = True) -> tuple[FetchResult, PageRecord | None]:
         prev = self.store.get_page(url)
-        res = self.fetcher.fetch(url, etag=prev.etag if prev else None,
-                                 last_modified=prev.last_modified if prev else None)
+        cond = conditional and prev is not None and prev.error is None
+        res = self.fetcher.fetch(url, etag=prev.etag if cond else None,
+                                 last_modified=prev.last_modified if cond else None)
         self.pages += 1
         if res.error != "robots":
             self.counts.fetched += 1
@@ -92,10 +104,22 @@ class Crawler:
         return res, prev
 
     def _fail(self, url: str, reason: str, detail: str) -> None:
+        if reason == "robots":
+            self._note_robots(url, detail)
+            return
         self.counts.failed += 1
         self.counts.failures.append((url, reason, detail))
         self.store.record_failure(self.run_id, url, reason, detail)
         log.warning("%s: %s (%s)", url, reason, detail)
+
+    def _note_robots(self, url: str, detail: str) -> None:
+        """A page robots.txt disallows is the site's wish, not a failure: it is
+        recorded (once per run) with the reason ``robots`` and not counted."""
+        if url in self.robots_noted:
+            return
+        self.robots_noted.add(url)
+        self.store.record_failure(self.run_id, url, "robots", detail)
+        log.info("%s: disallowed by robots.txt", url)
 
     # -- list pages ---------------------------------------------------------
     def _walk_column(self, start: str, incremental: bool) -> None:
@@ -107,7 +131,7 @@ class Crawler:
             res, prev = self._fetch(url, "list")
             if res.not_modified and prev is not None and prev.body is not None:
                 body, charset = prev.body, prev.encoding
-            elif res.ok:
+            elif res.ok and not res.not_modified:
                 body, charset = res.body, res.charset
                 self.store.save_page(PageRecord(
                     url=url, site=self.site.id, kind="list", status=res.status, etag=res.etag,
@@ -117,31 +141,66 @@ class Crawler:
                 self._fail(url, res.error or f"http-{res.status}", res.error_detail or "")
                 return
             try:
-                page = parse_list(url, body if charset is None else _decode(body, charset, self.site), self.site)
+                where = normalise_url(res.final_url or url)  # relative links resolve against the page read
+                page = parse_list(where, body if charset is None else _decode(body, charset, self.site), self.site)
             except Exception as exc:  # a list page we cannot read must not end the run
                 self._fail(url, "bad-list-page", str(exc))
                 return
-            links = [normalise_url(link.url) for link in page.article_links]
-            known = self.store.known_urls(links)
+            links = list(dict.fromkeys(normalise_url(link.url) for link in page.article_links))
+            known = self.store.known_urls(links) | self._known_links(links)
             fresh = [u for u in links if u not in known and u not in self.seen]
+            failed_before = self._failed_before(fresh) if incremental else set()
             for article_url in fresh:
                 if not self._budget_left():
                     return
                 self._article(article_url)
-            if incremental and not fresh:
+            if incremental and all(u in failed_before for u in fresh):
+                # only stored articles (and links, and pages that failed before and
+                # were tried again): the rest of the column is known
                 log.info("%s holds only stored articles: column done", url)
                 return
             url = normalise_url(page.next_page) if page.next_page else None
             depth += 1
 
-    def _sitemap(self, url: str) -> None:
+    def _known_links(self, urls: list[str]) -> set[str]:
+        """Article URLs stored as links to elsewhere (VSB's newsSkip pages)."""
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            q = "SELECT url FROM pages WHERE kind='redirect' AND url IN (%s)" % ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.store.db.execute(q, chunk))
+        return found
+
+    def _failed_before(self, urls: list[str]) -> set[str]:
+        """URLs that failed in an earlier run of this site: tried again, but they do
+        not keep an incremental walk going (a broken article would otherwise make
+        every run walk the whole column)."""
+        found: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            q = ("SELECT DISTINCT f.url FROM failures f JOIN runs r ON r.id=f.run_id WHERE r.site=? AND "
+                 "f.run_id<>? AND f.url IN (%s)" % ",".join("?" * len(chunk)))
+            found.update(r[0] for r in self.store.db.execute(q, [self.site.id, self.run_id, *chunk]))
+        return found
+
+    def _sitemap(self, url: str, depth: int = 0) -> None:
+        """Articles named by a sitemap; a sitemap index names sitemaps (followed one
+        level down, at most ``_MAX_SITEMAPS`` of them)."""
         res, _ = self._fetch(url, "sitemap")
         if not res.ok:
             if res.status != 404:
                 self._fail(url, res.error or f"http-{res.status}", res.error_detail or "")
             return
-        locs = [normalise_url(m.decode("utf-8", "replace")) for m in _LOC.findall(res.body)]
-        locs = [self._rebase(u) for u in locs]
+        locs = [self._rebase(normalise_url(m.decode("utf-8", "replace"))) for m in _LOC.findall(res.body)]
+        if _SITEMAP_INDEX.search(res.body[:2048]):
+            if depth >= 1:
+                self._fail(url, "bad-sitemap", "a sitemap index names another sitemap index")
+                return
+            for child in [u for u in locs if self.site.is_allowed_host(u)][:_MAX_SITEMAPS]:
+                if not self._budget_left():
+                    return
+                self._sitemap(child, depth + 1)
+            return
         locs = [u for u in locs if self.site.is_allowed_host(u) and self.site.is_article_url(u)]
         known = self.store.known_urls(locs)
         for u in locs:
@@ -176,7 +235,9 @@ class Crawler:
     # -- articles -----------------------------------------------------------
     def _article(self, url: str) -> None:
         self.seen.add(url)
-        res, _ = self._fetch(url, "article")
+        # conditional only for a stored article: a 304 for a page never read into
+        # an article (it failed, or the store lost it) would leave it unread for good
+        res, _ = self._fetch(url, "article", conditional=self.store.get_article(url) is not None)
         if res.not_modified:
             return
         if res.status in (404, 410):

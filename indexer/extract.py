@@ -972,8 +972,11 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
             title_el.decompose()  # the CMS heading inside the content element
         _drop_junk_elements(body_el)
         images = _images(body_el, base)
+        own_heading = _centred_lead(body_el, title)
         lines = render_lines(body_el)
-    lines = _clean_body_lines(lines, title if title_shown else "", info_lines)
+    lines = _clean_body_lines(lines, title if title_shown and not own_heading else "", info_lines)
+    signed_lines = lines  # the department and the date may come from the tail cut off below
+    lines = _drop_notice_tail(lines, attachments)
 
     if not title:
         if not lines and js_target:
@@ -1002,12 +1005,12 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
             published = find_date(inline_text(el))
     info_text = "\n".join(info_lines)
     published = published or find_date(info_text, labelled=True) or find_date(info_text) or url_date(url)
-    signature_unit, signature_date = _signature(lines)
+    signature_unit, signature_date = _signature(signed_lines)
     if published is None:
         published = find_date("\n".join(render_lines(root)), labelled=True) or signature_date
 
     # -- department and source ------------------------------------------------------
-    department, source = _department_and_source(fields, lines, signature_unit, site, soup)
+    department, source = _department_and_source(fields, signed_lines, signature_unit, site, soup)
 
     return Article(
         url=url, site=site_id, title=title, body="\n".join(lines), published=published,
@@ -1068,6 +1071,93 @@ def _clean_body_lines(lines: list[str], title: str, info_lines: list[str]) -> li
             out.pop(0)
             continue
         break
+    return out
+
+
+def _centred_lead(body_el: Tag, title: str) -> bool:
+    """Whether the body opens with the title as a *centred* line: the text reproduces
+    a document (a law, a regulation, a notice) under its own centred heading, which
+    is part of that document. A template's echo of the title is an ordinary
+    paragraph (bold or not) and is dropped by :func:`_clean_body_lines`."""
+    squashed = _squash(title)
+    if not squashed:
+        return False
+    first = next((t for t in body_el.find_all(string=True) if t.strip()), None)
+    if first is None:
+        return False
+    block: Tag | None = None
+    centred = False
+    for anc in first.parents:
+        if anc is body_el or not isinstance(anc, Tag):
+            break
+        if anc.name == "center" or str(anc.get("align") or "").lower() == "center" or \
+                re.search(r"text-align\s*:\s*center", str(anc.get("style") or ""), re.I):
+            centred = True
+        if block is None and anc.name in BLOCK_TAGS:
+            block = anc
+    return centred and block is not None and _squash(inline_text(block)) == squashed
+
+
+#: A heading that opens a notice's closing contact section.
+_CONTACT_HEAD = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．])?\s*"
+    r"(?:联系方式|联系办法|联系人|联系电话|咨询电话|咨询方式|联系与咨询|咨询联系)\s*(?:[:：].{0,80})?$")
+_SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")  # a later section: not a closing tail
+_ATTACH_LINE = re.compile(r"^(?:附件|附表|附)\s*\d{0,2}\s*[:：【\[]|^附件\s*\d{0,2}\s*$|^附件\s*\d{1,2}\s*[.、．]")
+
+
+_UNIT_END = re.compile(r"(处|部|办|办公室|室|院|系|中心|委员会|委|会|馆|组|科|所|站|队|团|厂|公司|大学|学校|"
+                       r"协会|社|局|厅|支部|总支|党委|工会|团委|学生会|研究会|联盟|共同体)$")
+
+
+def _is_signature_unit_line(line: str) -> bool:
+    """A signing unit (or several, 、-separated): short, no sentence punctuation
+    or digits, and each part named like a unit (教务处, 经济学院, 校团委 …)."""
+    line = line.strip()
+    if not 1 < len(line) <= 40 or re.search(r"[。！？；：:，,\d]", line):
+        return False
+    parts = [p for p in re.split(r"[、\s/]+", line) if p]
+    return bool(parts) and all(departments.normalise(p) or _UNIT_END.search(p) for p in parts)
+
+
+def _drop_notice_tail(lines: list[str], attachments: list[Attachment]) -> list[str]:
+    """A notice's closing tail is not body text: the signature (unit lines over a
+    date), the lines naming its attachments (listed as attachments already) and a
+    final contact section (联系方式/联系人/联系电话/咨询电话 and what follows it).
+    A （X供稿） closing line is the article's own last line and stays."""
+    out = list(lines)
+    names = {_squash(a.name) for a in attachments if a.name}
+
+    def is_attachment_line(line: str) -> bool:
+        if len(line) > 160:
+            return False
+        if _ATTACH_LINE.match(line):
+            return True
+        sq = _squash(re.sub(r"^\d{1,2}\s*[.、．]\s*", "", line))
+        return bool(sq) and sq in names
+
+    changed = True
+    while changed and len(out) > 1:
+        changed = False
+        # the signature: one or two unit lines over a date line
+        if _SIGNATURE_DATE.match(out[-1].replace(" ", "")):
+            units = 0
+            while units < 3 and len(out) - 1 - units > 1 and _is_signature_unit_line(out[-2 - units]):
+                units += 1
+            if units:
+                del out[len(out) - 1 - units:]
+                changed = True
+        # attachment-name lines
+        while len(out) > 1 and is_attachment_line(out[-1]):
+            out.pop()
+            changed = True
+        # a final contact section: its heading within the last few lines, short lines after it
+        for i in range(len(out) - 1, max(0, len(out) - 7), -1):
+            if i > 0 and _CONTACT_HEAD.match(out[i].strip()) and all(len(x) < 200 for x in out[i:]) \
+                    and not any(_SECTION_HEAD.match(x) for x in out[i + 1:]):
+                del out[i:]
+                changed = True
+                break
     return out
 
 

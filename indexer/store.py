@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS failures (
     at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS failures_run ON failures(run_id);
+CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
 """
 
 

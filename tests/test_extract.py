@@ -201,7 +201,8 @@ def test_signed_notice():
     a = extract(URL, vsb(info="<span>发布者：颜曰越</span>", body=body))
     assert a.department == "教务处"
     assert a.published == "2026-03-26"
-    assert a.body.endswith("教务处、经济学院\n2026年3月26日")
+    # the signature gives the department and the date, and is not body text
+    assert a.body == "各学院：\n现将有关事项通知如下，请各学院认真组织。"
 
 
 def test_signed_notice_with_college_prefix():
@@ -352,3 +353,49 @@ def test_malformed_pages(html, reason, words):
         extract(URL, html)
     assert err.value.reason == reason
     assert words in err.value.message and URL in str(err.value)
+
+
+# -- the title repeated in the body; a notice's closing tail ------------------------
+
+def test_centred_document_heading_stays_in_the_body():
+    # a document reproduced in full (a law, a regulation) opens with its own centred
+    # title: part of the document, unlike a template's plain bold echo of the title
+    html = """<html><head><title>某某管理办法-纪检</title></head><body>
+<table><tr><td class="titlestyle" align="center">某某管理办法</td></tr>
+<tr><td>发布时间：2018-05-17</td></tr></table>
+<form name="_newscontent_fromname"><div id="vsb_content">
+<p style="text-align:center"><strong>某某管理办法</strong></p><p><br></p>
+<p>第一条　为了规范管理，制定本办法。</p><p>第二条　本办法自公布之日起施行。</p></div></form></body></html>"""
+    a = extract(URL, html)
+    assert a.title == "某某管理办法"
+    assert a.body.startswith("某某管理办法\n第一条")
+
+
+def test_notice_tail_is_not_body_but_signature_gives_department():
+    html = """<html><head><title>关于举办大赛的通知</title></head><body>
+<h1 class="arti_title">关于举办大赛的通知</h1><p class="arti_metas">发布时间：2026-03-26</p>
+<div class="wp_articlecontent"><p>各学院：</p><p>大赛将于4月举行，择优录取参加省赛。</p>
+<p>三、联系方式</p><p>1.竞赛联系人：经济学院高老师，电话18768402456。</p>
+<p>附件：<a href="/_upload/article/files/a/b/名单.docx">决赛名单.docx</a></p>
+<p>教务处、经济学院</p><p>2026年3月26日</p></div></body></html>"""
+    a = extract("https://jwc.example.edu.cn/2026/0326/c1a2/page.htm", html)
+    assert a.body == "各学院：\n大赛将于4月举行，择优录取参加省赛。"
+    assert a.department == "教务处"
+    assert [x.name for x in a.attachments] == ["决赛名单.docx"]
+
+
+def test_closing_contributor_line_stays_in_the_body():
+    a = extract(URL, vsb(body=PARA + "<p>（智能制造学院供稿）</p>"))
+    assert a.body.endswith("（智能制造学院供稿）")
+    assert a.department == "智能制造学院"
+
+
+def test_tail_rules_leave_ordinary_text_alone():
+    # a contact section followed by another section is not a closing tail
+    body = ("<p>各学院：</p><p>一、报名时间</p><p>即日起至5月10日。</p><p>二、联系方式</p><p>联系人：张老师</p>"
+            "<p>三、其他要求</p><p>请按时提交材料。</p>")
+    a = extract(URL, vsb(body=body))
+    assert a.body.endswith("三、其他要求\n请按时提交材料。")
+    # a closing sentence over a date is no signature of a unit
+    a = extract(URL, vsb(body=PARA + "<p>特此通知</p><p>2026年3月26日</p>"))
+    assert a.body.endswith("特此通知\n2026年3月26日")

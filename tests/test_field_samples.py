@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from indexer import extract as extract_module
 from indexer.extract import extract
 from indexer.listpage import normalise_url, parse_list
 
@@ -31,19 +30,6 @@ SAMPLES = _samples_dir()
 MANIFEST: list[dict] = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8")) if SAMPLES else []
 ARTICLES = [e for e in MANIFEST if e.get("kind") == "article"]
 LISTS = [e for e in MANIFEST if e.get("kind") == "list"]
-
-# Where the manifest and the extraction rules knowingly part ways; each entry says
-# what is checked instead, and why. Keep this short: it is reported, not hidden.
-DISAGREEMENTS = {
-    ("sxmu_jijian_1.html", "body_starts"):
-        "the page shows the title as its heading and again as the body's first (bold, centred) "
-        "line; the rule 'drop the first body line when it repeats the title' removes it, so the "
-        "body starts with the paragraph after the title",
-    ("hdu_jwc_article.html", "body_ends"):
-        "the manifest ends the body at section 二; the page goes on with 三、联系方式, the "
-        "attachment line and the signature (教务处、经济学院 / 2026年3月26日), which no general "
-        "rule cuts off; the body must contain body_ends within its last lines",
-}
 
 pytestmark = pytest.mark.skipif(SAMPLES is None, reason="shared/field-samples not found beside the "
                                 "repository and FIELD_SAMPLES_DIR not set")
@@ -90,26 +76,13 @@ def test_article_published(entry, extracted):
 @pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
 def test_article_body_starts(entry, extracted):
     article = extracted[entry["file"]]
-    expected = entry["body_starts"]
-    if (entry["file"], "body_starts") in DISAGREEMENTS and extract_module.DROP_REPEATED_TITLE:
-        # the repeated title is gone and the body starts with what followed it
-        assert expected == article.title
-        assert not article.body.startswith(expected)
-        source = (SAMPLES / entry["file"]).read_text(encoding="utf-8", errors="replace")
-        assert article.body.split("\n")[0][:12].replace(" ", "") in source.replace("&nbsp;", "")
-        return
-    assert article.body.startswith(expected), article.body[:80]
+    assert article.body.startswith(entry["body_starts"]), article.body[:80]
 
 
 @pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))
 def test_article_body_ends(entry, extracted):
     body = extracted[entry["file"]].body
-    expected = entry["body_ends"]
-    if (entry["file"], "body_ends") in DISAGREEMENTS:
-        assert expected in body
-        assert len(body[body.rindex(expected) + len(expected):].strip().split("\n")) <= 6
-        return
-    assert body.endswith(expected), body[-80:]
+    assert body.endswith(entry["body_ends"]), body[-80:]
 
 
 @pytest.mark.parametrize("entry", ARTICLES, ids=_ids(ARTICLES))

@@ -15,8 +15,10 @@ Truth file (one JSON object per article page, sorted by path):
 body), ``encoding``, ``case`` (tags), ``phrases`` (3 rare substrings of the body).
 The body is the text of every ``<p>`` of the content area in order, each
 stripped of surrounding whitespace and ``&nbsp;``, empty ones dropped, joined
-by ``\\n``; it includes closing lines such as （智能制造学院供稿） and a notice's
-signature; it excludes the attachment list that follows the content area.
+by ``\\n``; it includes closing lines such as （智能制造学院供稿）. A notice's
+closing tail is not body text: its signature (the unit over a date, which still
+names the department) and a final contact paragraph (联系人/联系电话/咨询电话…)
+are left out, as is the attachment list that follows the content area.
 """
 from __future__ import annotations
 
@@ -708,6 +710,22 @@ def tiny_doc(text: str) -> bytes:
 PUNCT = re.compile(r"[\s，。、；：？！“”‘’（）()《》【】〔〕…—,.;:?!\"'·%％/\-+\[\]0-9A-Za-z]")
 
 
+CONTACT_HEADS = ("联系人", "联系电话", "咨询电话", "联系方式")
+
+
+def reading_body(a: "Art", body: str) -> str:
+    """The body a reader reads: a notice's signature and a final contact
+    paragraph are its closing tail, not its text."""
+    if "signature" not in a.cases or not body:
+        return body
+    lines = body.split("\n")
+    if lines[-len(a.signature):] == list(a.signature):
+        lines = lines[:-len(a.signature)]
+    if lines and lines[-1].startswith(CONTACT_HEADS):
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
 def phrase_candidates(rng: random.Random, paras: list[str]) -> list[str]:
     cands = []
     for p in paras:
@@ -995,14 +1013,16 @@ def truth_rows(rng: random.Random, arts: list[Art]) -> list[dict]:
     corpus = "\x00".join([bodies[a.path] for a in arts] + [a.title for a in arts if a.title])
     rows = []
     for a in sorted(arts, key=lambda a: a.id):
-        body = bodies[a.path]
+        body = reading_body(a, bodies[a.path])
         if a.malformed:
             rows.append({"path": a.path, "title": None, "published": a.date.isoformat(), "department": None,
                          "source": None, "column": COLUMNS[a.column][0], "body_starts": "", "body_ends": "",
                          "encoding": "utf-8", "case": ["malformed"], "phrases": []})
             continue
         prng = random.Random(a.id)
-        cands = phrase_candidates(prng, [t for k, t in a.blocks if k == "p"]) or phrase_candidates(prng, [a.title])
+        kept = set(body.split("\n"))
+        cands = (phrase_candidates(prng, [t for k, t in a.blocks if k == "p" and t.strip() in kept])
+                 or phrase_candidates(prng, [a.title]))
         seen, scored = set(), []
         for c in cands:
             if c not in seen:
