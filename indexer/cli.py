@@ -93,7 +93,13 @@ def _progress(quiet: bool):
 
 # -- commands -------------------------------------------------------------
 def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
-    from indexer.crawl import Crawler
+    """Crawl every site, sites on different hosts at once (each host keeps its
+    own politeness delay; sites sharing a host take turns), indexing each site's
+    changes as soon as its crawl ends."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    from urllib.parse import urlsplit
+
+    from indexer.crawl import Crawler, CrawlReport
     from indexer.index import sync
     from indexer.store import Store
     sites = _sites(args)
@@ -101,21 +107,35 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     if args.wait_for_site:
         for s in sites:
             _wait_for(s.base_url, args.wait_for_site)
+    by_host: dict[str, list] = {}
+    for site in sites:
+        by_host.setdefault(urlsplit(site.base_url).netloc, []).append(site)
+    bar, tick = _progress(args.quiet)
+
+    def crawl_host(host_sites: list) -> list[CrawlReport]:
+        with Store(paths.store_path(data_dir)) as store:
+            return [Crawler(site, store, progress=tick).run() for site in host_sites]
+
     status = EXIT_OK
     with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
-        for site in sites:
-            bar, tick = _progress(args.quiet)
-            report = Crawler(site, store, progress=tick).run()
-            if bar is not None:
-                bar.close()
-            line = report.summary()
-            if index_after:
-                t0 = time.monotonic()
-                st = sync(store, data_dir)
-                line += f" indexed={st.added} deleted={st.deleted} index_took={time.monotonic() - t0:.1f}s"
-            print(line, flush=True)
-            if report.counts.failed:
-                status = EXIT_FAILURES
+        with ThreadPoolExecutor(max_workers=min(4, len(by_host))) as pool:
+            futures = [pool.submit(crawl_host, group) for group in by_host.values()]
+            for future in as_completed(futures):
+                for report in future.result():
+                    line = report.summary()
+                    if index_after:
+                        t0 = time.monotonic()
+                        st = sync(store, data_dir)
+                        line += (f" indexed={st.added} deleted={st.deleted}"
+                                 f" index_took={time.monotonic() - t0:.1f}s")
+                    if bar is not None:
+                        bar.write(line)
+                    else:
+                        print(line, flush=True)
+                    if report.counts.failed:
+                        status = EXIT_FAILURES
+    if bar is not None:
+        bar.close()
     return status
 
 

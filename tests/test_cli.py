@@ -81,3 +81,29 @@ def test_usage_errors_exit_2_with_a_message(tmp_path):
     assert code == 2 and "data directory" in err
     code, _, err = run("extract", str(tmp_path / "missing.htm"))
     assert code == 2 and "cannot read" in err
+
+
+def test_sites_on_different_hosts_are_crawled_at_once_each_host_politely(tmp_path):
+    from tests.hostile_server import HostileServer
+    from tests.test_crawl import good, list_html
+    delay = 0.3
+    with HostileServer(defaults=False) as server:
+        links = [(good(server, n).lstrip("/"), f"测试新闻第{n}号") for n in range(1, 7)]
+        server.static("/xwzx.htm", list_html("新闻中心", links, ["xwzx.htm"], None))
+        confs = []
+        for site_id, base in (("near", server.url("/")), ("far", server.alt_url("/"))):
+            conf = tmp_path / f"{site_id}.toml"
+            conf.write_text(f'id = "{site_id}"\nname = "测试职业技术学院"\nbase_url = "{base}"\n'
+                            f'lists = ["xwzx.htm"]\n[politeness]\ndelay = {delay}\n', encoding="utf-8")
+            confs += ["--site", str(conf)]
+        code, out, err = run("--data-dir", str(tmp_path / "d"), "update", "--quiet", *confs)
+        assert code == 0, err
+        assert {line.split()[0] for line in out.splitlines()} == {"site=near", "site=far"}
+        spans = {}
+        for host in ("127.0.0.1", "localhost"):
+            times = sorted(r.time for r in server.requests if r.host == host)
+            assert len(times) >= 8                       # robots.txt, the list, six articles
+            assert min(b - a for a, b in zip(times, times[1:])) >= delay - 0.02
+            spans[host] = (times[0], times[-1])
+        (a0, a1), (b0, b1) = spans.values()
+        assert a0 < b1 and b0 < a1                       # the two hosts' crawls overlapped
