@@ -34,7 +34,7 @@ def find_spans(text: str, needles: list[str]) -> list[tuple[int, int, int]]:
     spans.sort()
     merged: list[tuple[int, int, int]] = []
     for s, e, k in spans:
-        if merged and s <= merged[-1][1]:
+        if merged and s < merged[-1][1]:   # overlapping: one mark (adjacent ones stay apart)
             ps, pe, pk = merged[-1]
             merged[-1] = (ps, max(pe, e), pk)
         else:
@@ -72,20 +72,32 @@ def snippet(text: str, needles: list[str], width: int = 140) -> str:
         return escape(text[:width]) + ("…" if len(text) > width else "")
     best = (-1, -1, 0)
     lead = width // 5
+    # spans are sorted and do not overlap, so a window moving right is two pointers
+    counts: dict[int, int] = {}
+    a = b = 0
     for s, _, _ in spans:
         lo = max(0, s - lead)
-        inside = [sp for sp in spans if sp[0] >= lo and sp[1] <= lo + width]
-        key = (len({k for _, _, k in inside}), len(inside), -lo)
+        while b < len(spans) and spans[b][1] <= lo + width:
+            counts[spans[b][2]] = counts.get(spans[b][2], 0) + 1
+            b += 1
+        while a < b and spans[a][0] < lo:
+            k = spans[a][2]
+            counts[k] -= 1
+            if not counts[k]:
+                del counts[k]
+            a += 1
+        key = (len(counts), b - a, -lo)
         if key > best:
             best = key
     lo = -best[2]
     hi = min(len(text), lo + width)
     if hi - lo < width:
         lo = max(0, hi - width)
-    # never cut a match in two
+    # never cut a match in two, unless it is longer than half the window (a run
+    # of overlapping matches): then the window cuts it between two characters
     for s, e, _ in spans:
-        if s < lo < e:
+        if s < lo < e and lo - s <= width // 2:
             lo = s
-        if s < hi < e:
+        if s < hi < e and e - hi <= width // 2:
             hi = e
     return ("…" if lo > 0 else "") + mark(text, spans, lo, hi) + ("…" if hi < len(text) else "")

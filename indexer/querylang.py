@@ -4,7 +4,9 @@
 * ``"exact phrase"`` (ASCII or Chinese quotes) matches verbatim
 * ``-word`` or ``NOT word`` excludes
 * ``title:word`` or ``title:"a phrase"`` searches titles only
-* ``OR`` (or ``|``) between two clauses matches either
+* ``OR`` (or ``|``, spaced or not: ``献血|义诊``) between two clauses matches either
+* ``title: word`` (a space after the colon) is ``title:word``
+* text glued to a quote (``我院召开“双高”建设``) is a word of its own, not lost
 
 Nothing a user types is an error: unbalanced quotes close at the end, lone or
 doubled operators are ignored, and characters that cannot be indexed (emoji,
@@ -77,10 +79,12 @@ def _lex(text: str) -> list[tuple[str, bool]]:
             out.append((prefix + "\x00" + inner, True))
             i = (j + 1) if j >= 0 else n
             continue
-        if ch.isspace():
+        if ch.isspace() or ch == "|":
             if buf:
                 out.append((buf, False))
                 buf = ""
+            if ch == "|":      # 献血|义诊: OR, even without spaces
+                out.append(("|", False))
         else:
             buf += ch
         i += 1
@@ -94,9 +98,14 @@ def parse(text: str) -> ParsedQuery:
     parsed = ParsedQuery()
     pending_or = False
     negate_next = False
+    title_next = False
     for token, quoted in _lex(text):
         prefix, _, body = token.partition("\x00") if quoted else ("", "", token)
         word = body if quoted else token
+        if not quoted and word in ("title:", "标题:", "-title:", "-标题:"):
+            title_next = True   # "title: 签约": the field applies to the next word
+            negate_next = negate_next or word.startswith("-")
+            continue
         if not quoted:
             if word in ("or", "|", "||"):
                 pending_or = bool(parsed.groups)
@@ -114,7 +123,8 @@ def parse(text: str) -> ParsedQuery:
             head = head.lstrip("-")
             if not quoted:
                 word = head
-        title_only = False
+        title_only = title_next
+        title_next = False
         if head.startswith("title:") or head.startswith("标题:"):
             title_only = True
             head = head.split(":", 1)[1]
@@ -122,6 +132,16 @@ def parse(text: str) -> ParsedQuery:
                 word = head
         if quoted:
             word = body
+            if head.strip() and query_grams(head):
+                # text glued before the quote (我院召开“双高”建设): a word of its own
+                glued = Clause(text=head.strip(), title_only=title_only, exclude=exclude)
+                if exclude:
+                    parsed.excludes.append(glued)
+                elif pending_or and parsed.groups:
+                    parsed.groups[-1].append(glued)
+                    pending_or = False
+                else:
+                    parsed.groups.append([glued])
         word = word.strip()
         if not word or not query_grams(word):
             pending_or = False
