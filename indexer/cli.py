@@ -82,13 +82,31 @@ def _wait_for(url: str, seconds: float) -> None:
             time.sleep(0.1)
 
 
-def _progress(quiet: bool):
-    """A tqdm bar on a terminal; nothing otherwise (the summary line is printed)."""
+def _progress(quiet: bool, expected: int | None = None):
+    """A tqdm bar on a terminal, with rates, and an ETA when the last runs tell
+    how many pages to expect; nothing otherwise (the summary line is printed)."""
     if quiet or not sys.stderr.isatty():
         return None, (lambda kind: None)
     from tqdm import tqdm
-    bar = tqdm(unit=" pages", desc="crawling", dynamic_ncols=True, leave=False)
-    return bar, (lambda kind: bar.update(1))
+    bar = tqdm(unit=" pages", desc="crawling", total=expected, dynamic_ncols=True, leave=False)
+
+    def tick(kind: str) -> None:
+        if bar.total is not None and bar.n >= bar.total:
+            bar.total = None   # more than last time: no honest ETA left
+        bar.update(1)
+    return bar, tick
+
+
+def _expected_pages(store, sites) -> int | None:
+    """Pages the last finished run of every site fetched, or None if a site has none."""
+    total = 0
+    for site in sites:
+        row = store.db.execute("SELECT fetched FROM runs WHERE site=? AND finished_at IS NOT NULL"
+                               " ORDER BY id DESC LIMIT 1", (site.id,)).fetchone()
+        if row is None:
+            return None
+        total += row[0]
+    return total or None
 
 
 # -- commands -------------------------------------------------------------
@@ -110,7 +128,8 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     by_host: dict[str, list] = {}
     for site in sites:
         by_host.setdefault(urlsplit(site.base_url).netloc, []).append(site)
-    bar, tick = _progress(args.quiet)
+    with Store(paths.store_path(data_dir)) as store:
+        bar, tick = _progress(args.quiet, _expected_pages(store, sites))
 
     def crawl_host(host_sites: list) -> list[CrawlReport]:
         with Store(paths.store_path(data_dir)) as store:
