@@ -492,39 +492,15 @@ def measure_fts5(data_dir: Path, specs: list[Spec], warmup: int = 20) -> dict:
 
 
 def engine_ids(engine, spec: Spec) -> set[str] | None:
-    """Every article the engine matches for ``spec`` (strict: no relaxation), by id.
-    Reads the engine's own query builders; None when they are not there."""
-    try:
-        from indexer import search as S
-        from indexer.querylang import parse
-        from indexer.results import Query
-    except ImportError:
-        return None
-    if not all(hasattr(S, a) for a in ("_positive", "_filters", "_and")):
+    """Every article the engine matches for ``spec`` (strict: no relaxation), by id,
+    from ``SearchEngine.match_ids``; None when the engine has no such method."""
+    from indexer.results import Query
+    if not hasattr(engine, "match_ids"):
         return None
     query = Query(text=spec.q, date_from=date.fromisoformat(spec.date_from) if spec.date_from else None,
                   date_to=date.fromisoformat(spec.date_to) if spec.date_to else None,
                   departments=tuple(spec.depts))
-    searcher = engine._searcher()
-    q = S._positive(parse(spec.q), False)
-    res = searcher.search(q, filter=S._and(S._filters(query).values()), limit=None, scored=False)
-    ids = _id_map(engine, searcher)
-    return {ids[d] for d in res.docs()}
-
-
-def _id_map(engine, searcher) -> dict[int, str]:
-    """docnum → article id, read once from the ``id`` field's postings."""
-    cached = getattr(engine, "_bench_ids", None)
-    if cached is not None and cached[0] is searcher:
-        return cached[1]
-    reader = searcher.reader()
-    ids: dict[int, str] = {}
-    for term in reader.lexicon("id"):
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
-        for d in reader.postings("id", term).all_ids():
-            ids[d] = text
-    engine._bench_ids = (searcher, ids)
-    return ids
+    return engine.match_ids(query)
 
 
 def compare(data_dir: Path, specs: list[Spec], engine_answers: list[dict], fts_answers: list[dict],

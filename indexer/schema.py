@@ -6,13 +6,18 @@ are module-level classes; the analysis version is recorded beside the index
 """
 from __future__ import annotations
 
+from array import array
+from itertools import accumulate
+
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 from indexer import analysis
 
 #: Bump when fields change.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 class _StreamTokenizer(Tokenizer):
@@ -64,6 +69,57 @@ class GramTokenizer(_StreamTokenizer):
         return analysis.gram_tokens(value)
 
 
+class WordFrequency(Frequency):
+    """Frequency postings of :class:`WordTokenizer` fields, counted straight from
+    :func:`analysis.word_counts` when indexing (the same words, no Token objects)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if kwargs.get("mode") != "index" or not isinstance(analyzer, WordTokenizer) \
+                or not isinstance(value, str) or kwargs.get("start_pos"):
+            return super().word_values(value, analyzer, **kwargs)
+        fb = self.field_boost
+        return ((w, f, f * fb, self.encode(f)) for w, f in analysis.word_counts(value).items())
+
+    def encode(self, freq):
+        return pack_uint(freq)
+
+
+class GramPositions(Positions):
+    """Positional postings of :class:`GramTokenizer` fields, built straight from
+    :func:`analysis.gram_postings` when indexing."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if kwargs.get("mode") != "index" or not isinstance(analyzer, GramTokenizer) \
+                or not isinstance(value, str) or kwargs.get("start_pos"):
+            return super().word_values(value, analyzer, **kwargs)
+        fb = self.field_boost
+        enc = self.encode
+        return ((w, len(p), len(p) * fb, enc(p)) for w, p in analysis.gram_postings(value).items())
+
+    # Positions as a tag byte and 16- or 32-bit deltas (Whoosh pickles a list with
+    # a 4-byte count: 12 bytes for one position, 3 here), decoded in C.
+    def encode(self, poslist):
+        deltas = [poslist[0]] + [b - a for a, b in zip(poslist, poslist[1:])] if poslist else []
+        if not deltas or max(deltas) < 0x10000:
+            return b"H" + array("H", deltas).tobytes()
+        return b"I" + array("I", deltas).tobytes()
+
+    def decode_positions(self, valuestring):
+        return list(accumulate(array(chr(valuestring[0]), valuestring[1:])))
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // (2 if valuestring[:1] == b"H" else 4)
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+def _text(analyzer, fast_format, **kw) -> TEXT:
+    field = TEXT(analyzer=analyzer, **kw)
+    field.format = fast_format(field_boost=field.format.field_boost)
+    return field
+
+
 def make_schema() -> Schema:
     words = WordTokenizer()
     grams = GramTokenizer()
@@ -71,10 +127,10 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         url=STORED(),
         site=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=words, stored=True, phrase=False),
-        title_ng=TEXT(analyzer=grams, phrase=True),
-        body=TEXT(analyzer=words, stored=True, phrase=False),
-        body_ng=TEXT(analyzer=grams, phrase=True),
+        title=_text(words, WordFrequency, stored=True, phrase=False),
+        title_ng=_text(grams, GramPositions, phrase=True),
+        body=_text(words, WordFrequency, stored=True, phrase=False),
+        body_ng=_text(grams, GramPositions, phrase=True),
         published=DATETIME(sortable=True),
         published_text=STORED(),
         year=ID(stored=True, sortable=True),

@@ -5,26 +5,39 @@ character-bigram fields, which finds every occurrence whatever jieba makes of
 the words. jieba's words then add to the score (titles weigh more than bodies),
 and recency breaks ties. Filters restrict; they never score.
 
+A request evaluates its query once: every match with its score (or, sorted by
+date, just the docnums), then filters, facets (each ignoring its own filter),
+total and the page all come from that one set and the sortable columns, read
+as plain lists once per index generation and shared by every thread.
+
 This module and :mod:`indexer.index` / :mod:`indexer.schema` are the only ones
 that know Whoosh; everything they return is a plain record of
 :mod:`indexer.results`.
 """
 from __future__ import annotations
 
+import functools
+import heapq
 import threading
 import time
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import collectors, matching, scoring, sorting
+from whoosh.matching import binary
+from whoosh.query.spans import SpanWrappingMatcher
+from whoosh.util import make_binary_tree
 from whoosh.searching import Searcher
 
 from indexer import highlight
 from indexer.analysis import init_jieba, query_grams, query_words
 from indexer.index import IndexVersionError, check_version, read_meta
 from indexer.index import ENGINE_VERSION
+from indexer.schema import make_schema
 from indexer.querylang import Clause, ParsedQuery, parse
 from indexer.results import (MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, FacetValue, Hit,
                              IndexInfo, Query, SearchResults, StoredArticle)
@@ -50,6 +63,8 @@ class SearchEngine:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._views: dict[tuple, _View] = {}
+        self._segment_columns: dict[tuple, dict[str, list]] = {}
         self._open()
 
     # -- opening and refreshing --------------------------------------------
@@ -63,7 +78,10 @@ class SearchEngine:
         except IndexVersionError as exc:
             raise IndexMissing(str(exc)) from None
         self._target = target
-        self._ix = windex.open_dir(str(target))
+        # Plain file reads, not mmap: with mmap every thread's searcher mapped the
+        # whole index and the server's RSS grew to GBs (4.4 GB at 20k articles, 8
+        # threads); without, it stays near 120 MB, for about 5 % of query time.
+        self._ix = FileStorage(str(target), supports_mmap=False).open_index()
         self._checked = time.monotonic()
 
     def refresh(self) -> None:
@@ -131,8 +149,11 @@ class SearchEngine:
         if parsed.empty:
             return []
         q = wq.And([_group(group, True) for group in parsed.groups])
-        res = self._searcher().search(q, limit=limit, sortedby=_date_facet())
-        return list(dict.fromkeys(r["title"] for r in res))
+        searcher = self._searcher()
+        view = self._view(searcher)
+        pub = view.published
+        docs = heapq.nsmallest(limit, searcher.docs_for_query(q), key=lambda d: (-pub[d], d))
+        return list(dict.fromkeys(searcher.stored_fields(d)["title"] for d in docs))
 
     def search(self, query: Query) -> SearchResults:
         t0 = time.perf_counter()
@@ -141,33 +162,87 @@ class SearchEngine:
         parsed = parse(text[:MAX_QUERY_CHARS])
         size = max(1, min(query.size, MAX_PAGE_SIZE))
         page = max(1, min(query.page, MAX_RESULT_WINDOW // size))
-        searcher = self._searcher()
         if parsed.empty and text.strip():
             # the user typed only what cannot be searched (punctuation, emoji)
             return SearchResults(query, 0, [], {"department": [], "year": []},
                                  _ms(t0), truncated_query=truncated)
-        positive = _positive(parsed, query.title_only)
+        searcher = self._searcher()
+        view = self._view(searcher)
+        filters = _Filters(query, view)
+        by_date = query.sort == "date" or parsed.empty
+        q = _with_bonus(_positive(parsed, query.title_only), parsed, query.title_only)
+        matched = self._match(searcher, view, q, parsed, scored=not by_date)
         partial = False
-        q = _with_bonus(positive, parsed, query.title_only)
-        filters = _filters(query)
-        sortedby = _sort(query, parsed)
-        results = searcher.search_page(q, page, pagelen=size, filter=_and(filters.values()),
-                                       sortedby=sortedby, terms=False)
-        total = results.total
-        if total == 0 and len(parsed.groups) > 1:
+        facets, final = filters.facets(matched, view, cache=parsed.empty)
+        if not final and len(parsed.groups) > 1:
             relaxed = _with_bonus(wq.Or([_group(g, query.title_only) for g in parsed.groups]),
                                   parsed, query.title_only)
             relaxed = _exclude(relaxed, parsed, query.title_only)
-            results = searcher.search_page(relaxed, page, pagelen=size, filter=_and(filters.values()),
-                                           sortedby=[sorting.ScoreFacet(), _date_facet()], terms=False)
-            total, partial, q = results.total, results.total > 0, relaxed
+            matched = self._match(searcher, view, relaxed, parsed, scored=True)
+            facets, final = filters.facets(matched, view)
+            partial, by_date = bool(final), False
+        total = len(final)
+        start = (page - 1) * size
         needles = parsed.needles()
-        # Whoosh answers a page past the end with the last page: a reader asked for none
-        past_end = (page - 1) * size >= total
-        hits = [] if past_end else [_hit(r.fields(), r.score, needles) for r in results]
-        facets = _facets(searcher, q, filters)
+        hits: list[Hit] = []
+        if start < total:
+            pub = view.published
+            if by_date:
+                if final is view.live:
+                    order = view.by_date[start:start + size]
+                else:
+                    order = heapq.nsmallest(start + size, final, key=lambda d: (-pub[d], d))[start:]
+                scores = None
+            else:
+                scores = matched
+                order = heapq.nsmallest(start + size, final,
+                                        key=lambda d: (-scores[d], -pub[d], d))[start:]
+            for d in order:
+                hits.append(_hit(searcher.stored_fields(d), scores[d] if scores is not None else 0.0, needles))
         return SearchResults(query, total, hits, facets, _ms(t0), truncated_query=truncated,
                              partial=partial)
+
+    def match_ids(self, query: Query | str) -> set[str]:
+        """The ids of every article the query matches, filters applied, with no
+        relaxation to "some of the words" (for benchmarks and tools)."""
+        if isinstance(query, str):
+            query = Query(text=query)
+        parsed = parse((query.text or "")[:MAX_QUERY_CHARS])
+        if parsed.empty and (query.text or "").strip():
+            return set()
+        searcher = self._searcher()
+        view = self._view(searcher)
+        filters = _Filters(query, view)
+        matched = self._match(searcher, view, _positive(parsed, query.title_only), parsed, scored=False)
+        final = [d for d in matched if filters.keep(d)] if filters.active else matched
+        ids = view.ids(searcher)
+        return {ids[d] for d in final}
+
+    # -- matching -------------------------------------------------------------
+    def _view(self, searcher: Searcher) -> "_View":
+        """Column values of the index generation ``searcher`` reads, shared by all threads."""
+        reader = searcher.reader()
+        key = _reader_key(searcher)
+        view = self._views.get(key)
+        if view is None:
+            with self._lock:
+                view = self._views.get(key)
+                if view is None:
+                    view = _View(searcher, self._segment_columns)
+                    self._views = {key: view}   # only the current generation
+        return view
+
+    def _match(self, searcher: Searcher, view: "_View", q: wq.Query, parsed: ParsedQuery,
+               scored: bool):
+        """Every live document ``q`` matches, evaluated once: a dict docnum → score
+        when ``scored``, else a list of docnums (``view.live`` itself for the empty query)."""
+        if parsed.empty:
+            return view.live if not scored else dict.fromkeys(view.live, 0.0)
+        if scored:
+            c = _AllScores()
+            searcher.search_with_collector(q, c)
+            return c.scores
+        return list(searcher.docs_for_query(q))
 
 
 # -- building engine queries -------------------------------------------------
@@ -183,7 +258,7 @@ def _clause_query(clause: Clause, title_only: bool) -> wq.Query:
             else:
                 parts.append(wq.Term(field, g, boost=boost))
         else:
-            parts.append(wq.Phrase(field, grams, slop=1, boost=boost))
+            parts.append(ExactPhrase(field, grams, boost=boost))
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
@@ -254,24 +329,239 @@ def _and(qs) -> wq.Query | None:
     return qs[0] if len(qs) == 1 else wq.And(qs)
 
 
+class ExactPhrase(wq.Phrase):
+    """Whoosh's Phrase with ``slop=1`` (every word right after the one before),
+    checked with one set intersection per word on the positions of the current
+    document instead of Whoosh's span objects: the same matches and scores."""
+
+    def __init__(self, fieldname, words, boost=1.0):
+        super().__init__(fieldname, words, slop=1, boost=boost)
+
+    def matcher(self, searcher, context=None):
+        fieldname = self.fieldname
+        if fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        field = searcher.schema[fieldname]
+        reader = searcher.reader()
+        ms = []
+        for word in self.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return matching.NullMatcher()
+            if (fieldname, word) not in reader:
+                return matching.NullMatcher()
+            ms.append(wq.Term(fieldname, word).matcher(searcher, context))
+        m = _ConsecutiveMatcher(ms)
+        if self.boost != 1.0:
+            m = matching.WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+class _ConsecutiveMatcher(SpanWrappingMatcher):
+    def __init__(self, ms):
+        self.ms = ms
+        super().__init__(make_binary_tree(binary.IntersectionMatcher, ms))
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms])
+
+    def replace(self, minquality=0):
+        if not self.is_active():
+            return matching.NullMatcher()
+        return self
+
+    def _get_spans(self):
+        ms = self.ms
+        starts = set(ms[0].value_as("positions"))
+        for i in range(1, len(ms)):
+            starts.intersection_update([p - i for p in ms[i].value_as("positions")])
+            if not starts:
+                return ()
+        return starts
+
+
+# -- per-generation column values, filters and facets ------------------------------
 FACETS = ("department", "year", "column", "site")
+_COLUMNS = FACETS + ("published",)
+_NO_DATE = -1          # the sort value of an article without a date: after every dated one
 
 
-def _facets(searcher: Searcher, q: wq.Query, filters: dict[str, wq.Query]) -> dict[str, list[FacetValue]]:
-    """Counts for each facet over the matches, ignoring that facet's own filter
-    (so a reader sees what choosing another value would give). Facets whose own
-    filter is not set share one pass."""
-    passes: dict[str | None, list[str]] = {}
-    for name in FACETS:
-        passes.setdefault(name if name in filters else None, []).append(name)
-    out: dict[str, list[FacetValue]] = {}
-    for excluded, names in passes.items():
-        flt = _and(v for k, v in filters.items() if k != excluded)
-        res = searcher.search(q, filter=flt, limit=None, scored=False,
-                              groupedby={n: sorting.FieldFacet(n, maptype=sorting.Count) for n in names})
-        for n in names:
-            out[n] = _facet_values(n, res.groups(n))
+def _reader_key(searcher: Searcher) -> tuple:
+    return tuple((_segment_key(s), off, s.reader().doc_count()) for s, off in searcher.leaf_searchers())
+
+
+def _segment_key(sub: Searcher) -> tuple:
+    r = sub.reader()
+    seg = r.segment() if hasattr(r, "segment") else None
+    return (getattr(seg, "segment_id", lambda: id(r))(), r.doc_count_all())
+
+
+class _View:
+    """The sortable columns of one index generation as plain lists indexed by
+    docnum (deleted documents included; they never match), read once per segment
+    and shared by every thread; plus what the empty query needs: the live
+    documents, newest first, and their facet counts."""
+
+    def __init__(self, searcher: Searcher, seg_cache: dict) -> None:
+        cols: dict[str, list] = {n: [] for n in _COLUMNS}
+        fresh: dict[tuple, dict[str, list]] = {}
+        live: list[int] = []
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            key = _segment_key(sub)
+            seg = seg_cache.get(key) or _read_columns(reader)
+            fresh[key] = seg
+            for n in _COLUMNS:
+                cols[n].extend(seg[n])
+            if reader.has_deletions():
+                live.extend(d + offset for d in reader.all_doc_ids())
+            else:
+                live.extend(range(offset, offset + reader.doc_count_all()))
+        seg_cache.clear()
+        seg_cache.update(fresh)
+        self.department, self.year = cols["department"], cols["year"]
+        self.column, self.site = cols["column"], cols["site"]
+        self.published: list[int] = cols["published"]
+        self.live = live
+        self._by_date: list[int] | None = None
+        self.facet_cache: dict[tuple, tuple] = {}
+        self._ids: list[str] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def by_date(self) -> list[int]:
+        """The live documents, newest first (made on first use: the empty query)."""
+        if self._by_date is None:
+            pub = self.published
+            self._by_date = sorted(self.live, key=lambda d: (-pub[d], d))
+        return self._by_date
+
+    def column_of(self, name: str) -> list:
+        return getattr(self, name)
+
+    def ids(self, searcher: Searcher) -> list[str]:
+        """docnum → article id, read once from the ``id`` field's postings."""
+        if self._ids is None:
+            with self._lock:
+                if self._ids is None:
+                    ids = [""] * len(self.published)
+                    reader = searcher.reader()
+                    for term in reader.lexicon("id"):
+                        text = term.decode("utf-8") if isinstance(term, bytes) else term
+                        for d in reader.postings("id", term).all_ids():
+                            ids[d] = text
+                    self._ids = ids
+        return self._ids
+
+
+def _read_columns(reader) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for n in FACETS:
+        raw = list(reader.column_reader(n, translate=False))
+        names = {b: (b.decode("utf-8") if isinstance(b, bytes) else str(b)) for b in set(raw)}
+        out[n] = [names[b] for b in raw]
+    missing = _published_missing()
+    out["published"] = [_NO_DATE if v == missing else v
+                        for v in reader.column_reader("published", translate=False)]
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _published_field():
+    return make_schema()["published"]
+
+
+def _published_missing() -> int:
+    return _published_field().default_column()._default
+
+
+def _date_value(dt: datetime) -> int:
+    return _published_field().to_column_value(dt)
+
+
+class _Filters:
+    """The request's filters as tests on column values (never scoring)."""
+
+    def __init__(self, query: Query, view: _View) -> None:
+        tests: dict[str, tuple[list, object]] = {}
+        if query.date_from or query.date_to:
+            lo = _date_value(datetime.combine(query.date_from, datetime.min.time())) if query.date_from else 0
+            hi = _date_value(datetime.combine(query.date_to, datetime.max.time())) if query.date_to else None
+            tests["year"] = (view.published, (lo, hi))
+        if query.departments:
+            tests["department"] = (view.department, frozenset(query.departments))
+        if query.columns:
+            tests["column"] = (view.column, frozenset(query.columns))
+        if query.sites:
+            tests["site"] = (view.site, frozenset(query.sites))
+        self.tests = tests
+        self.active = bool(tests)
+        self.signature = (query.date_from, query.date_to, tuple(sorted(set(query.departments))),
+                          tuple(sorted(set(query.columns))), tuple(sorted(set(query.sites))))
+
+    def _passes(self, name: str, docs) -> list[bool]:
+        col, arg = self.tests[name]
+        if name == "year":
+            lo, hi = arg
+            if hi is None:
+                return [col[d] >= lo and col[d] != _NO_DATE for d in docs]
+            return [lo <= col[d] <= hi for d in docs]
+        return [col[d] in arg for d in docs]
+
+    def keep(self, d: int) -> bool:
+        return all(self._passes(n, (d,))[0] for n in self.tests)
+
+    def facets(self, matched, view: _View, cache: bool = False) -> tuple[dict, list]:
+        """Counts for each facet over ``matched``, each ignoring its own filter (so a
+        reader sees what choosing another value would give), and the matches that
+        pass every filter. One pass over the matches, whatever the filters."""
+        if cache:
+            hit = view.facet_cache.get(self.signature)
+            if hit is not None:
+                return hit
+        docs = matched if isinstance(matched, list) else list(matched)
+        if not self.tests:
+            final = docs
+            out = {n: _count(view.column_of(n), docs, n) for n in FACETS}
+        else:
+            passes = {n: self._passes(n, docs) for n in self.tests}
+            flags = list(zip(*passes.values()))
+            final = [d for d, f in zip(docs, flags) if all(f)]
+            out = {}
+            names = list(passes)
+            for n in FACETS:
+                if n in passes:
+                    i = names.index(n)
+                    sub = [d for d, f in zip(docs, flags) if all(f[:i]) and all(f[i + 1:])]
+                else:
+                    sub = final
+                out[n] = _count(view.column_of(n), sub, n)
+        result = (out, final)
+        if cache:
+            if len(view.facet_cache) > 256:
+                view.facet_cache.clear()
+            view.facet_cache[self.signature] = result
+        return result
+
+
+def _count(col: list, docs: list[int], name: str) -> list[FacetValue]:
+    return _facet_values(name, Counter(map(col.__getitem__, docs)))
+
+
+class _AllScores(collectors.ScoredCollector):
+    """Every match with its score, in docnum order: no sorting, no heap."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.scores: dict[int, float] = {}
+
+    def _collect(self, global_docnum, score):
+        self.scores[global_docnum] = score
+        return 0 - score
+
+    def results(self):
+        return self.scores
 
 
 def _facet_values(name: str, counts: dict) -> list[FacetValue]:

@@ -60,3 +60,47 @@ def test_highlight_escapes_and_marks_whole_matches():
 def test_traditional_characters_fold_to_simplified_one_for_one():
     assert normalise("計算機學院後勤") == "计算机学院后勤"
     assert normalise("乾隆") == "乾隆"   # also a simplified character: left alone
+
+
+# -- the indexing fast paths give exactly the token streams' postings ---------------
+_SAMPLES = ["", "a", "马", "马克", "马克思主义学院，产教融合", "ＰＬＣ与ＡＩ　１＋Ｘ证书 計算機學院後勤",
+            "1+x证书，c++ 和 covid-19 3.5 。马 克思", "😀ab中文😀 Ünïcode İstanbul ǅ", "乾隆年间\n\n新闻" * 3]
+
+
+def test_normalise_table_equals_the_per_character_fold():
+    from indexer.analysis import _fold_char
+    text = "".join(chr(c) for c in range(0x20, 0x3000, 7)) + "".join(chr(c) for c in range(0x4e00, 0x9fff, 13)) \
+        + "".join(chr(c) for c in range(0xff00, 0xff70)) + "\U00010400\U0001d400\U00020000"
+    assert normalise(text) == "".join(_fold_char(c) for c in text)
+    assert len(normalise(text)) == len(text)
+
+
+def test_gram_postings_and_word_counts_equal_the_token_streams():
+    from collections import Counter
+
+    from indexer.analysis import gram_postings, word_counts
+    for text in _SAMPLES:
+        expected: dict[str, list[int]] = {}
+        for t in gram_tokens(text):
+            expected.setdefault(t.text, []).append(t.pos)
+        assert gram_postings(text) == expected, text
+        assert word_counts(text) == dict(Counter(t.text for t in word_tokens(text))), text
+
+
+def test_schema_formats_index_what_the_analyzers_say():
+    from whoosh.formats import Frequency, Positions
+
+    from indexer.schema import GramPositions, make_schema
+    schema = make_schema()
+    for name, base in (("title", Frequency), ("body_ng", Positions)):
+        field = schema[name]
+        for text in _SAMPLES:
+            fast = {w: (f, wt, field.format.decode_positions(v) if base is Positions else None)
+                    for w, f, wt, v in field.format.word_values(text, field.analyzer, mode="index")}
+            slow = {w: (f, wt, field.format.decode_positions(v) if base is Positions else None)
+                    for w, f, wt, v in base.word_values(field.format, text, field.analyzer, mode="index")}
+            assert fast == slow, (name, text)
+    g = GramPositions()
+    for positions in ([0], [3, 9, 300], [1, 70000, 70001]):
+        enc = g.encode(positions)
+        assert g.decode_positions(enc) == positions and g.decode_frequency(enc) == len(positions)
