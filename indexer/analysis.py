@@ -46,6 +46,8 @@ def init_jieba() -> None:
         if not _jieba_ready:
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
+            from indexer import userdict   # institutions, programmes, policy terms
+            userdict.load()
             _jieba_ready = True
 
 

@@ -13,7 +13,7 @@ programming then covers the token with vocabulary terms whose pinyin matches,
 preferring few, frequent terms and the reader's own characters. When the best
 cover differs from what was typed, that is the suggestion.
 
-    dym = from_whoosh(searcher.reader())   # or DidYouMean((term, doc_freq) pairs)
+    dym = DidYouMean(engine.vocabulary())   # (term, document frequency) pairs
     dym.suggest("产教容合 年会")   # → "产教融合 年会"
     dym.suggest("chanjiaoronghe")  # → "产教融合"
 """
@@ -193,19 +193,3 @@ def _push(beam: list[tuple[float, str]], cost: float, text: str) -> None:
     beam.append((cost, text))
     beam.sort()
     del beam[BEAM:]
-
-
-def from_whoosh(reader, fieldnames: str | tuple[str, ...] = ("body", "body_ng"), min_df: int = 2) -> DidYouMean:
-    """Build from a Whoosh reader: the word field gives whole words (产教,
-    融合, 华中), the bigram field every two-character string the corpus holds,
-    so names jieba cuts apart (锐驰, 颐年) can be corrected too. Fields the
-    index does not have are skipped."""
-    names = (fieldnames,) if isinstance(fieldnames, str) else fieldnames
-
-    def vocab():
-        for name in names:
-            if name not in reader.schema:
-                continue
-            for t in reader.lexicon(name):
-                yield t, reader.doc_frequency(name, t)
-    return DidYouMean(vocab(), min_df=min_df)

@@ -24,6 +24,7 @@ from pathlib import Path
 from whoosh import index as windex
 from whoosh.writing import IndexWriter
 
+from indexer import userdict
 from indexer.analysis import ANALYSIS_VERSION, init_jieba
 from indexer.article import Article
 from indexer.ids import article_id
@@ -70,6 +71,20 @@ def check_version(gen_dir: Path) -> None:
             "(no re-crawl needed)")
 
 
+def dictionary_note(gen_dir: Path) -> str | None:
+    """What to run when the user dictionary changed since ``gen_dir`` was built, else None.
+
+    Not an error: matching never depends on the dictionary, only the word
+    (ranking) field of the articles indexed before the change does."""
+    built = read_meta(gen_dir).get("userdict", "")
+    now = userdict.fingerprint(userdict.DEFAULT_PATH)
+    if built == now:
+        return None
+    return ("data/dict/userdict.txt changed since this index was built: queries use it now, "
+            "and `news-indexer reindex` re-cuts the words of the articles already indexed "
+            "(no re-crawl needed)")
+
+
 def to_document(article: Article) -> dict:
     published = _parse_published(article.published)
     doc = {
@@ -106,7 +121,8 @@ def _new_generation(data_dir: Path) -> Path:
     gen = gens / f"g{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     gen.mkdir()
     windex.create_in(str(gen), make_schema())
-    _write_meta(gen, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": None})
+    _write_meta(gen, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": None,
+                      "userdict": userdict.fingerprint(userdict.DEFAULT_PATH)})
     return gen
 
 
@@ -256,7 +272,8 @@ def build_index(articles: Iterable[Article], index_dir: Path) -> int:
     index_dir.mkdir(parents=True, exist_ok=True)
     windex.create_in(str(index_dir), make_schema())
     n = build_into(index_dir, articles)
-    _write_meta(index_dir, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": _utcnow()})
+    _write_meta(index_dir, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": _utcnow(),
+                            "userdict": userdict.fingerprint(userdict.DEFAULT_PATH)})
     return n
 
 

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import functools
 import heapq
+import logging
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -33,9 +35,10 @@ from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 from whoosh.searching import Searcher
 
-from indexer import highlight
-from indexer.analysis import init_jieba, query_grams, query_words
-from indexer.index import IndexVersionError, check_version, read_meta
+from indexer import highlight, synonyms, userdict
+from indexer.didyoumean import DidYouMean
+from indexer.analysis import init_jieba, normalise, query_grams, query_words
+from indexer.index import IndexVersionError, check_version, dictionary_note, read_meta
 from indexer.index import ENGINE_VERSION
 from indexer.schema import make_schema
 from indexer.querylang import Clause, ParsedQuery, parse
@@ -44,6 +47,13 @@ from indexer.results import (MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, 
 
 TITLE_BOOST = 3.0
 REFRESH_EVERY = 1.0  # seconds between checks for a newer index commit
+SUGGEST_BELOW = 3    # "did you mean" is looked for when a query finds fewer articles
+VOCAB_FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from
+VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
+DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
+
+
+log = logging.getLogger(__name__)
 
 
 class IndexMissing(Exception):
@@ -65,6 +75,8 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._views: dict[tuple, _View] = {}
         self._segment_columns: dict[tuple, dict[str, list]] = {}
+        self._dym: tuple[Path, float, DidYouMean] | None = None
+        self._dym_thread: threading.Thread | None = None
         self._open()
 
     # -- opening and refreshing --------------------------------------------
@@ -78,6 +90,9 @@ class SearchEngine:
         except IndexVersionError as exc:
             raise IndexMissing(str(exc)) from None
         self._target = target
+        note = dictionary_note(target)
+        if note:
+            log.warning("%s", note)
         # Plain file reads, not mmap: with mmap every thread's searcher mapped the
         # whole index and the server's RSS grew to GBs (4.4 GB at 20k articles, 8
         # threads); without, it stays near 120 MB, for about 5 % of query time.
@@ -90,6 +105,7 @@ class SearchEngine:
             return
         with self._lock:
             self._checked = now
+            userdict.reload_if_changed()   # an edited dictionary applies to queries at once
             target = self.index_dir.resolve()
             if target != self._target:
                 try:
@@ -183,7 +199,7 @@ class SearchEngine:
             partial, by_date = bool(final), False
         total = len(final)
         start = (page - 1) * size
-        needles = parsed.needles()
+        needles = _needles(parsed)
         hits: list[Hit] = []
         if start < total:
             pub = view.published
@@ -199,8 +215,62 @@ class SearchEngine:
                                         key=lambda d: (-scores[d], -pub[d], d))[start:]
             for d in order:
                 hits.append(_hit(searcher.stored_fields(d), scores[d] if scores is not None else 0.0, needles))
+        suggestion = None
+        if (total < SUGGEST_BELOW or partial) and not parsed.empty:
+            suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
         return SearchResults(query, total, hits, facets, _ms(t0), truncated_query=truncated,
-                             partial=partial)
+                             partial=partial, suggestion=suggestion)
+
+    # -- "did you mean" -----------------------------------------------------------
+    def vocabulary(self, fieldnames: tuple[str, ...] = VOCAB_FIELDS):
+        """(term, document frequency) of every term of the word field and the
+        bigram field: the words "did you mean" may offer."""
+        with self._ix.reader() as reader:
+            for name in fieldnames:
+                if name in reader.schema:
+                    for t in reader.lexicon(name):
+                        yield t.decode("utf-8") if isinstance(t, bytes) else t, reader.doc_frequency(name, t)
+
+    def did_you_mean(self, wait: float | None = None) -> DidYouMean | None:
+        """The corrector over this index's vocabulary. It is built in a background
+        thread on first use, and again after a switch to another generation or
+        after ``VOCAB_MAX_AGE``; meanwhile the previous one serves. ``wait``:
+        seconds to wait for a build (None: until it is done); None if not ready."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._dym
+            fresh = cached is not None and cached[0] == self._target and now - cached[1] < VOCAB_MAX_AGE
+            building = self._dym_thread
+            if not fresh and (building is None or not building.is_alive()):
+                building = threading.Thread(target=self._build_dym, args=(self._target,),
+                                            name="did-you-mean", daemon=True)
+                self._dym_thread = building
+                building.start()
+        if not fresh and (cached is None or cached[0] != self._target):
+            building.join(wait)
+            cached = self._dym
+        return cached[2] if cached is not None else None
+
+    def _build_dym(self, target: Path) -> None:
+        try:
+            dym = DidYouMean(self.vocabulary())
+        except Exception:   # noqa: BLE001 - a closed or switched index: the next request retries
+            log.exception("could not build the did-you-mean vocabulary")
+            return
+        self._dym = (target, time.monotonic(), dym)
+
+    def _suggestion(self, text: str, query: Query, found: int) -> str | None:
+        """A corrected query that finds more than the ``found`` articles the
+        query found (with the same filters), or None."""
+        def exists(candidate: str) -> int:
+            return len(self.match_ids(replace(query, text=candidate, page=1)))
+        dym = self.did_you_mean(wait=DYM_WAIT)
+        if dym is None:
+            return None
+        fixed = dym.suggest(text, exists=exists)
+        if fixed is None or normalise(fixed) == normalise(text):
+            return None
+        return fixed if exists(fixed) > found else None
 
     def match_ids(self, query: Query | str) -> set[str]:
         """The ids of every article the query matches, filters applied, with no
@@ -262,9 +332,24 @@ def _clause_query(clause: Clause, title_only: bool) -> wq.Query:
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
+def _alternatives(clause: Clause) -> list[str]:
+    """What else an unquoted clause finds: its synonyms and abbreviations
+    (``data/dict/synonyms.txt``); a quoted phrase means exactly itself."""
+    return [] if clause.phrase else synonyms.expand(clause.text)
+
+
 def _group(group: list[Clause], title_only: bool) -> wq.Query:
-    qs = [_clause_query(c, title_only) for c in group]
+    qs = []
+    for c in group:
+        qs.append(_clause_query(c, title_only))
+        qs.extend(_clause_query(replace(c, text=alt), title_only) for alt in _alternatives(c))
     return qs[0] if len(qs) == 1 else wq.Or(qs)
+
+
+def _needles(parsed: ParsedQuery) -> list[str]:
+    """What to highlight: the clauses and the synonyms they found."""
+    alts = [alt for g in parsed.groups for c in g for alt in _alternatives(c)]
+    return list(dict.fromkeys(parsed.needles() + [p for a in alts for p in a.split() if p]))
 
 
 def _exclude(q: wq.Query, parsed: ParsedQuery, title_only: bool) -> wq.Query:
@@ -457,6 +542,10 @@ class _View:
 
 def _read_columns(reader) -> dict[str, list]:
     out: dict[str, list] = {}
+    if reader.doc_count_all() == 0:
+        # an index with no segment yet (created, then killed before its first
+        # commit) has a reader without columns
+        return {n: [] for n in _COLUMNS}
     for n in FACETS:
         raw = list(reader.column_reader(n, translate=False))
         names = {b: (b.decode("utf-8") if isinstance(b, bytes) else str(b)) for b in set(raw)}

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.article import Article
-from indexer.didyoumean import DidYouMean, from_whoosh
+from indexer.didyoumean import DidYouMean
+from indexer.search import SearchEngine
 from indexer.index import build_index
 
 VOCAB = [("产教", 40), ("融合", 60), ("年会", 5), ("华中", 3), ("数控", 12), ("马克思主义", 20),
@@ -76,12 +77,9 @@ def test_from_a_real_whoosh_index(tmp_path):
                                          ("专升本考试", "专升本报名工作。"),
                                          ("专升本录取", "专升本录取人数创新高。")])]
     build_index(arts, tmp_path)
-    from whoosh import index as windex
-    from indexer.index import current_generation
-    gen = current_generation(tmp_path) or tmp_path
-    ix = windex.open_dir(str(gen))
-    with ix.reader() as r:
-        d = from_whoosh(r, "body")
+    engine = SearchEngine(tmp_path)
+    d = DidYouMean(engine.vocabulary(("body",)))
+    engine.close()
     assert d.suggest("产教容合") == "产教融合"
     assert d.suggest("zhuanshengben") == "专升本"
 
@@ -99,8 +97,7 @@ def test_the_bigram_field_corrects_names_jieba_cuts_apart(tmp_path):
     arts = [Article(url=f"http://x/{i}", site="demo", title="锐驰机器人订单班", body="川渝锐驰机器人科技有限公司。",
                     published="2023-01-01") for i in range(3)]
     build_index(arts, tmp_path)
-    from whoosh import index as windex
-    ix = windex.open_dir(str(tmp_path))
-    with ix.reader() as r:
-        d = from_whoosh(r)
+    engine = SearchEngine(tmp_path)
+    d = engine.did_you_mean()
+    engine.close()
     assert d.suggest("锐持") == "锐驰"

@@ -87,3 +87,46 @@ def test_facets_for_columns_and_sites_and_related_and_suggest(engine):
     assert related and first.id not in {h.id for h in related}
     assert engine.suggest("产教") == ["产教融合年会召开"]
     assert engine.suggest("😀") == [] and engine.related("nope") == []
+
+
+# -- synonyms, "did you mean", the user dictionary ---------------------------------------
+def test_an_abbreviation_finds_the_full_name_and_highlights_it(engine):
+    res = engine.search(Query(text="马院 讲座"))            # data/dict/synonyms.txt: 马院 马克思主义学院
+    assert titles(res) == ["马克思主义学院举办讲座"] and not res.partial
+    assert "<mark>马克思主义学院</mark>" in res.hits[0].title_html
+    assert engine.search(Query(text='"马院"')).total == 0   # a quoted phrase means itself only
+    assert engine.search(Query(text="马院", title_only=True)).total == 1
+
+
+def test_did_you_mean_a_homophone_slip_or_pinyin(engine):
+    for typed in ("产教容合", "chanjiaoronghe"):
+        res = engine.search(Query(text=typed))
+        assert res.total == 0 and res.suggestion == "产教融合", typed
+    assert engine.search(Query(text="产教融合")).suggestion is None     # nothing to correct
+    # a correction must find something under the reader's own filters
+    assert engine.search(Query(text="产教容合", departments=("教务处",))).suggestion is None
+
+
+def test_a_changed_user_dictionary_says_to_reindex(tmp_path, monkeypatch):
+    import json
+    from indexer import userdict
+    from indexer.index import dictionary_note
+    d = tmp_path / "ix"
+    build_index([Article(url="http://x/1", site="demo", title="产教融合", body="产教融合", published="2023-01-01")], d)
+    assert dictionary_note(d) is None
+    meta = json.loads((d / "engine.json").read_text(encoding="utf-8"))
+    assert meta["userdict"] == userdict.fingerprint(userdict.DEFAULT_PATH) != ""
+    changed = tmp_path / "userdict.txt"
+    changed.write_text("新词汇 10 n\n", encoding="utf-8")
+    monkeypatch.setattr(userdict, "DEFAULT_PATH", changed)
+    assert "news-indexer reindex" in dictionary_note(d)
+
+
+def test_an_index_with_no_segment_yet_answers_empty(tmp_path):
+    build_index([], tmp_path)           # created, never given a document
+    e = SearchEngine(tmp_path)
+    for q in (Query(text=""), Query(text="学院"), Query(text="学院", sort="date")):
+        res = e.search(q)
+        assert res.total == 0 and res.hits == []
+    assert e.match_ids("学院") == set() and e.suggest("学") == []
+    e.close()

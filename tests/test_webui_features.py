@@ -290,6 +290,13 @@ def test_did_you_mean_from_popular_queries(client):
     assert link and parse_qs(urlsplit(unescape(link.group(1))).query) == {"q": ["产教融合"]}
 
 
+def test_did_you_mean_from_the_index_vocabulary(client):
+    data = api(client, q="chanjiaoronghe")        # pinyin, never searched before
+    assert data["total"] == 0 and data["suggestion"] == "产教融合"
+    html = text(client, "/search", q="产教容合 实训")
+    assert re.search(r'您是不是要找：<a href="[^"]*">产教融合 实训</a>', html)
+
+
 # -- the snapshot and its related news ------------------------------------------------------
 def test_snapshot_shows_related_news(client):
     aid = fx.id_of_title("数控实训基地通过省级验收")
