@@ -422,19 +422,41 @@ def build_fts5(data_dir: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "bytes": path.stat().st_size}
 
 
-def _fts_where(spec: Spec, with_date: bool = True, with_dept: bool = True) -> tuple[str, list]:
-    """The WHERE clause over ``docs d`` for ``spec``: trigram MATCH for terms of 3+
+def _alternatives(spec: Spec, term: str) -> list[str]:
+    """The term and what else the engine lets it find (its synonyms; a quoted term only itself)."""
+    from indexer import synonyms
+    return [term] + ([] if spec.phrase else synonyms.expand(term))
+
+
+def _fts_term(alts: list[str]) -> tuple[str, list]:
+    """One term (any of its alternatives) in title or body: trigram MATCH for 3+
     characters, LIKE for shorter ones (the trigram index cannot answer them)."""
+    conds, args = [], []
+    for t in alts:
+        if len(t) >= 3:
+            conds.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            args.append('"' + t.replace('"', '""') + '"')
+        else:
+            conds.append("d.title LIKE ? OR d.body LIKE ?")
+            args += [f"%{t}%", f"%{t}%"]
+    return "(" + " OR ".join(conds) + ")", args
+
+
+def _fts_where(spec: Spec, with_date: bool = True, with_dept: bool = True) -> tuple[str, list]:
+    """The WHERE clause over ``docs d`` for ``spec``. Terms the engine widens with
+    synonyms (人工智能 → AI) are widened the same way here, so both answer the same
+    question; the other 3+ character terms go into one trigram MATCH."""
     conds: list[str] = []
     args: list = []
-    long_terms = [t for t in spec.terms if len(t) >= 3]
-    short_terms = [t for t in spec.terms if len(t) < 3]
-    if long_terms:
+    plain = [t for t in spec.terms if len(t) >= 3 and _alternatives(spec, t) == [t]]
+    if plain:
         conds.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-        args.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
-    for t in short_terms:
-        conds.append("(d.title LIKE ? OR d.body LIKE ?)")
-        args += [f"%{t}%", f"%{t}%"]
+        args.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in plain))
+    for t in spec.terms:
+        if t not in plain:
+            cond, a = _fts_term(_alternatives(spec, t))
+            conds.append(cond)
+            args += a
     if with_date and spec.date_from:
         conds.append("d.published >= ?")
         args.append(spec.date_from)

@@ -35,9 +35,9 @@ from whoosh.query.spans import SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 from whoosh.searching import Searcher
 
-from indexer import highlight, synonyms, userdict
+from indexer import highlight, proximity, synonyms, userdict
 from indexer.didyoumean import DidYouMean
-from indexer.analysis import init_jieba, normalise, query_grams, query_words
+from indexer.analysis import init_jieba, normalise, query_grams, query_words, runs
 from indexer.index import IndexVersionError, check_version, dictionary_note, read_meta
 from indexer.index import ENGINE_VERSION
 from indexer.schema import make_schema
@@ -213,6 +213,8 @@ class SearchEngine:
                 scores = matched
                 order = heapq.nsmallest(start + size, final,
                                         key=lambda d: (-scores[d], -pub[d], d))[start:]
+                if start < proximity.RERANK and len(parsed.groups) > 1 and not partial:
+                    scores, order = _near_first(searcher, parsed, final, scores, pub, start, size)
             for d in order:
                 hits.append(_hit(searcher.stored_fields(d), scores[d] if scores is not None else 0.0, needles))
         suggestion = None
@@ -317,19 +319,70 @@ class SearchEngine:
 
 # -- building engine queries -------------------------------------------------
 def _clause_query(clause: Clause, title_only: bool) -> wq.Query:
-    grams = query_grams(clause.text)
     fields = [("title_ng", TITLE_BOOST)] + ([] if (title_only or clause.title_only) else [("body_ng", 1.0)])
-    parts = []
-    for field, boost in fields:
-        if len(grams) == 1:
-            g = grams[0]
-            if len(g) == 1 and "\u3400" <= g <= "\u9fff":
-                parts.append(wq.Prefix(field, g, boost=boost))   # one Chinese character
-            else:
-                parts.append(wq.Term(field, g, boost=boost))
-        else:
-            parts.append(ExactPhrase(field, grams, boost=boost))
+    parts = [_field_clause(clause.text, field, boost) for field, boost in fields]
     return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _field_clause(text: str, field: str, boost: float) -> wq.Query:
+    """``text`` verbatim in one bigram field.
+
+    One run of Chinese characters is a phrase of its bigrams: exact, since the
+    bigram across every pair of neighbours must be there. A clause of several
+    runs (``5G中``, ``C语言``, ``产教，融合``) is not: the index keeps no position
+    for punctuation or for where a Latin word ends, and its last Chinese
+    character may begin a longer run in the article. Such a clause takes every
+    article holding all its pieces and keeps those whose text contains it."""
+    grams = query_grams(text)
+    if not grams:
+        return wq.NullQuery
+    if len(list(runs(text))) > 1:
+        pieces = [_piece(g, field, boost) for g in grams[:-1]] + [_piece(grams[-1], field, boost, last=True)]
+        if grams[0].isascii():
+            pieces = pieces[1:]   # a Latin word or number may end a longer one (X证书 in 1+X证书)
+        return _Verified(wq.And(pieces) if len(pieces) > 1 else pieces[0], _STORED[field], text)
+    if len(grams) > 1:
+        return ExactPhrase(field, grams, boost=boost)
+    g = grams[0]
+    # one Chinese character: any gram it begins; a Latin word or a number: itself, whole
+    return _piece(g, field, boost, last=not g.isascii())
+
+
+def _piece(gram: str, field: str, boost: float, last: bool = False) -> wq.Query:
+    if last and ((len(gram) == 1 and "\u3400" <= gram <= "\u9fff") or gram.isascii()):
+        # one Chinese character: any gram it begins; a Latin word or number: any it begins
+        return wq.Prefix(field, gram, boost=boost)
+    return wq.Term(field, gram, boost=boost)
+
+
+_STORED = {"title_ng": "title", "body_ng": "body"}
+
+
+class _Verified(wq.WrappingQuery):
+    """The child's matches whose stored ``stored`` field contains ``text``
+    (normalised), with the child's scores."""
+
+    def __init__(self, child: wq.Query, stored: str, text: str) -> None:
+        super().__init__(child)
+        self.stored, self.text = stored, text
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.stored, self.text)
+
+    def __eq__(self, other):
+        return (type(other) is type(self) and self.child == other.child
+                and (self.stored, self.text) == (other.stored, other.text))
+
+    def __hash__(self):
+        return hash((self.__class__.__name__, self.child, self.stored, self.text))
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        if not m.is_active():
+            return m
+        keep = {d for d in self.child.matcher(searcher, context).all_ids()
+                if self.text in normalise(searcher.stored_fields(d).get(self.stored, ""))}
+        return matching.FilterMatcher(m, keep)
 
 
 def _alternatives(clause: Clause) -> list[str]:
@@ -344,6 +397,22 @@ def _group(group: list[Clause], title_only: bool) -> wq.Query:
         qs.append(_clause_query(c, title_only))
         qs.extend(_clause_query(replace(c, text=alt), title_only) for alt in _alternatives(c))
     return qs[0] if len(qs) == 1 else wq.Or(qs)
+
+
+def _near_first(searcher: Searcher, parsed: ParsedQuery, final: list[int], scores: dict,
+                pub: list[int], start: int, size: int) -> tuple[dict, list[int]]:
+    """Re-rank the best ``proximity.RERANK`` matches: articles where the clauses
+    stand together move up. Returns the scores of the page and its docnums."""
+    top = heapq.nsmallest(max(proximity.RERANK, start + size), final, key=lambda d: (-scores[d], -pub[d], d))
+    head = top[:proximity.RERANK]
+    groups = [[c.text for c in g] + [alt for c in g for alt in _alternatives(c)] for g in parsed.groups]
+    boosted: dict[int, float] = {}
+    for d in head:
+        fields = searcher.stored_fields(d)
+        boosted[d] = scores[d] * proximity.factor(fields.get("title", ""), fields.get("body", ""), groups)
+    head.sort(key=lambda d: (-boosted[d], -pub[d], d))
+    order = (head + top[proximity.RERANK:])[start:start + size]
+    return {d: boosted.get(d, scores[d]) for d in order}, order
 
 
 def _needles(parsed: ParsedQuery) -> list[str]:
@@ -380,38 +449,6 @@ def _with_bonus(required: wq.Query, parsed: ParsedQuery, title_only: bool) -> wq
     if not title_only:
         bonus += [wq.Term("body", w) for w in words]
     return wq.AndMaybe(required, wq.Or(bonus))
-
-
-def _date_facet() -> sorting.FieldFacet:
-    return sorting.FieldFacet("published", reverse=True)
-
-
-def _sort(query: Query, parsed: ParsedQuery) -> list:
-    if query.sort == "date" or parsed.empty:
-        return [_date_facet()]
-    return [sorting.ScoreFacet(), _date_facet()]
-
-
-def _filters(query: Query) -> dict[str, wq.Query]:
-    f: dict[str, wq.Query] = {}
-    if query.date_from or query.date_to:
-        start = datetime.combine(query.date_from, datetime.min.time()) if query.date_from else None
-        end = (datetime.combine(query.date_to, datetime.max.time())) if query.date_to else None
-        f["year"] = wq.DateRange("published", start, end)
-    if query.departments:
-        f["department"] = wq.Or([wq.Term("department", d) for d in query.departments])
-    if query.columns:
-        f["column"] = wq.Or([wq.Term("column", c) for c in query.columns])
-    if query.sites:
-        f["site"] = wq.Or([wq.Term("site", s) for s in query.sites])
-    return f
-
-
-def _and(qs) -> wq.Query | None:
-    qs = list(qs)
-    if not qs:
-        return None
-    return qs[0] if len(qs) == 1 else wq.And(qs)
 
 
 class ExactPhrase(wq.Phrase):

@@ -130,3 +130,80 @@ def test_an_index_with_no_segment_yet_answers_empty(tmp_path):
         assert res.total == 0 and res.hits == []
     assert e.match_ids("学院") == set() and e.suggest("学") == []
     e.close()
+
+
+def test_articles_where_the_words_stand_together_rank_first(tmp_path):
+    from indexer import proximity
+    assert proximity.gap("产教融合年会召开", [["产教融合"], ["年会"]]) == 0
+    assert proximity.gap("年会上谈产教融合", [["产教融合"], ["年会"]]) == 2
+    assert proximity.gap("产教融合", [["产教融合"], ["年会"]]) is None
+    assert proximity.gap("宜宾职业技术学院年会", [["宜职", "宜宾职业技术学院"], ["年会"]]) == 0
+    filler = "学校召开工作会议，研究部署下一阶段工作。" * 6
+    far = Article(url="http://x/far", site="demo", title="工作动态", published="2024-01-01",
+                  body="产教融合" + filler + "年会")
+    near = Article(url="http://x/near", site="demo", title="工作动态", published="2020-01-01",
+                   body=filler + "产教融合年会")   # the same words, as often, as long: a tie but for this
+    build_index([far, near], tmp_path)
+    e = SearchEngine(tmp_path)
+    res = e.search(Query(text="产教融合 年会"))
+    assert [h.url for h in res.hits] == ["http://x/near", "http://x/far"]
+    assert res.hits[0].score > res.hits[1].score
+    # sorted by date, nothing is re-ranked
+    assert [h.url for h in e.search(Query(text="产教融合 年会", sort="date")).hits] == ["http://x/far", "http://x/near"]
+    e.close()
+
+
+# -- clauses of several runs: Latin words, digits, punctuation beside Chinese -----------------
+MIXED = ["5G中国", "5G国中", "5G中", "5G 中文", "5G，中", "讲5G中心", "C语言程序设计", "产教，融合", "产教融合",
+         "1+X证书试点", "第2023届毕业生", "AI赋能教学", "学习PLC编程", "AIM目标"]
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    d = tmp_path_factory.mktemp("mixed")
+    build_index([Article(url=f"http://m/{i}", site="demo", title=f"标题{i}", body=b, published="2023-01-01")
+                 for i, b in enumerate(MIXED)], d)
+    e = SearchEngine(d)
+    yield e
+    e.close()
+
+
+def verbatim(text):
+    from indexer.analysis import normalise
+    return {f"http://m/{i}" for i, b in enumerate(MIXED) if normalise(text) in normalise(b)}
+
+
+@pytest.mark.parametrize("q", ["5G中", "中5G", "国中", "5G中心", "C语言", "产教，融合", "5G，中", "中", "G中国",
+                               "1+X证", "X证书", "2023届", "第2023", "AI赋", "习PLC", "PLC编"])
+def test_a_clause_of_several_runs_finds_exactly_the_articles_containing_it(mixed, q):
+    res = mixed.search(Query(text=f'"{q}"', size=50))
+    assert {h.url for h in res.hits} == verbatim(q), q
+
+
+def test_a_latin_word_alone_is_matched_whole(mixed):
+    assert {h.url for h in mixed.search(Query(text="AI")).hits} == {"http://m/11"}
+    assert {h.url for h in mixed.search(Query(text="plc")).hits} == {"http://m/12"}
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def _substrings(draw):
+    from indexer.analysis import normalise
+    body = normalise(draw(st.sampled_from(MIXED)))
+    i = draw(st.integers(0, len(body) - 2))
+    j = draw(st.integers(i + 2, min(len(body), i + 6)))
+    s = body[i:j]
+    # a substring that begins and ends inside words, with something Chinese in it
+    if not (s[0].isalnum() and s[-1].isalnum() and any("\u4e00" <= c <= "\u9fff" for c in s)):
+        return draw(st.nothing())
+    return s
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.filter_too_much])
+@given(q=_substrings())
+def test_any_quoted_substring_finds_exactly_the_articles_containing_it(mixed, q):
+    assert {h.url for h in mixed.search(Query(text=f'"{q}"', size=50)).hits} == verbatim(q), q
