@@ -203,20 +203,22 @@ class SearchEngine:
         hits: list[Hit] = []
         if start < total:
             pub = view.published
+            stored: dict[int, dict] = {}   # docnum → stored fields, read once
             if by_date:
                 if final is view.live:
                     order = view.by_date[start:start + size]
                 else:
                     order = heapq.nsmallest(start + size, final, key=lambda d: (-pub[d], d))[start:]
                 scores = None
+            elif start < proximity.RERANK and len(parsed.groups) > 1 and not partial:
+                scores, order = _near_first(searcher, parsed, final, matched, pub, start, size, stored)
             else:
                 scores = matched
                 order = heapq.nsmallest(start + size, final,
                                         key=lambda d: (-scores[d], -pub[d], d))[start:]
-                if start < proximity.RERANK and len(parsed.groups) > 1 and not partial:
-                    scores, order = _near_first(searcher, parsed, final, scores, pub, start, size)
             for d in order:
-                hits.append(_hit(searcher.stored_fields(d), scores[d] if scores is not None else 0.0, needles))
+                fields = stored.get(d) or searcher.stored_fields(d)
+                hits.append(_hit(fields, scores[d] if scores is not None else 0.0, needles))
         suggestion = None
         if (total < SUGGEST_BELOW or partial) and not parsed.empty:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
@@ -264,7 +266,8 @@ class SearchEngine:
     def _suggestion(self, text: str, query: Query, found: int) -> str | None:
         """A corrected query that finds more than the ``found`` articles the
         query found (with the same filters), or None."""
-        def exists(candidate: str) -> int:
+        @functools.lru_cache(maxsize=None)
+        def exists(candidate: str) -> int:   # the corrector asks, then so do we: count once
             return len(self.match_ids(replace(query, text=candidate, page=1)))
         dym = self.did_you_mean(wait=DYM_WAIT)
         if dym is None:
@@ -400,15 +403,16 @@ def _group(group: list[Clause], title_only: bool) -> wq.Query:
 
 
 def _near_first(searcher: Searcher, parsed: ParsedQuery, final: list[int], scores: dict,
-                pub: list[int], start: int, size: int) -> tuple[dict, list[int]]:
+                pub: list[int], start: int, size: int, stored: dict) -> tuple[dict, list[int]]:
     """Re-rank the best ``proximity.RERANK`` matches: articles where the clauses
-    stand together move up. Returns the scores of the page and its docnums."""
+    stand together move up. Returns the scores of the page and its docnums; the
+    stored fields it read are left in ``stored``."""
     top = heapq.nsmallest(max(proximity.RERANK, start + size), final, key=lambda d: (-scores[d], -pub[d], d))
     head = top[:proximity.RERANK]
     groups = [[c.text for c in g] + [alt for c in g for alt in _alternatives(c)] for g in parsed.groups]
     boosted: dict[int, float] = {}
     for d in head:
-        fields = searcher.stored_fields(d)
+        fields = stored[d] = searcher.stored_fields(d)
         boosted[d] = scores[d] * proximity.factor(fields.get("title", ""), fields.get("body", ""), groups)
     head.sort(key=lambda d: (-boosted[d], -pub[d], d))
     order = (head + top[proximity.RERANK:])[start:start + size]
