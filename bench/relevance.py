@@ -559,39 +559,6 @@ def didyoumean_eval(index_dir: Path, docs: list[Doc], specs: list[Spec], seed: i
 # not edited) and is scored like the systems above. They show, with numbers,
 # which changes to the engine's ranking are worth making.
 
-def recency_weighting(weight: float, half_life_days: float, k1: float = 1.2, b: float = 0.75):
-    """BM25F whose final score is multiplied by ``1 + weight * 2^(-age / half_life)``:
-    a gentle boost for new articles that a much better old match still beats."""
-    import math
-    import time as _time
-    from datetime import datetime
-    from whoosh import scoring
-
-    class RecencyBM25F(scoring.BM25F):
-        use_final = True
-
-        def __init__(self) -> None:
-            super().__init__(B=b, K1=k1)
-            self._cols: dict[int, object] = {}
-            self._now = datetime.fromtimestamp(_time.time())
-
-        def final(self, searcher, docnum, score):
-            reader = searcher.reader()
-            col = self._cols.get(id(reader))
-            if col is None:
-                col = self._cols[id(reader)] = (reader.column_reader("published")
-                                                if reader.has_column("published") else False)
-            if not col:
-                return score
-            when = col[docnum]
-            if not isinstance(when, datetime):
-                return score
-            age = max(0.0, (self._now - when).days)
-            return score * (1.0 + weight * math.pow(2.0, -age / half_life_days))
-
-    return RecencyBM25F
-
-
 @contextlib.contextmanager
 def patched(**changes):
     """Set attributes of :mod:`indexer.search` for the duration."""
@@ -606,26 +573,13 @@ def patched(**changes):
             setattr(search, k, v)
 
 
-def proximity_bonus(boost: float = 2.0, slop: int = 8):
-    """``_with_bonus`` plus a sloppy phrase over the bigrams of all clauses in
-    order: articles where the query's words stand together score more."""
-    from indexer import search
-    from indexer.analysis import query_grams
-    original = search._with_bonus
+class _NoProximity:
+    """Stands in for :mod:`indexer.proximity`: no article moves up for its words standing together."""
+    RERANK = 0
 
-    def _with_bonus(required, parsed, title_only):
-        q = original(required, parsed, title_only)
-        if len(parsed.groups) < 2:
-            return q
-        grams: list[str] = []
-        for g in parsed.groups:
-            grams.extend(query_grams(g[0].text))
-        if len(grams) < 2:
-            return q
-        fields = ["title_ng"] + ([] if title_only else ["body_ng"])
-        near = search.wq.Or([search.wq.Phrase(f, grams, slop=slop, boost=boost) for f in fields])
-        return search.wq.AndMaybe(q, near)
-    return _with_bonus
+    @staticmethod
+    def factor(title: str, body: str, groups: list) -> float:
+        return 1.0
 
 
 def prototypes(workdir: Path, data_dir: Path, docs: list[Doc], specs: list[Spec], qrels: dict) -> dict:
@@ -633,11 +587,8 @@ def prototypes(workdir: Path, data_dir: Path, docs: list[Doc], specs: list[Spec]
     variants: list[tuple[str, dict]] = [
         ("title2", {"TITLE_BOOST": 2.0}),
         ("title5", {"TITLE_BOOST": 5.0}),
-        ("recency", {"_weighting": recency_weighting(0.2, 730)}),
-        ("recency+", {"_weighting": recency_weighting(0.5, 365)}),
-        ("proximity", {"_with_bonus": proximity_bonus()}),
         ("nosyn", {"_alternatives": lambda clause: []}),
-        ("proposed", {"_weighting": recency_weighting(0.2, 730), "_with_bonus": proximity_bonus()}),
+        ("noprox", {"proximity": _NoProximity}),
     ]
     out: dict[str, dict] = {}
     for name, changes in variants:

@@ -236,3 +236,23 @@ def word_counts(text: str) -> dict[str, int]:
         for w in cut(m.group(1), HMM=True):
             out[w] = get(w, 0) + 1
     return out
+
+
+def gram_sequence(text: str) -> list[str]:
+    """The tokens of :func:`gram_postings` as one ordered list, for an engine that
+    takes a token stream of consecutive positions: bigrams of each Chinese run
+    followed by the run's last character, and Latin/digit words (or a lone
+    Chinese character) as themselves. A phrase of bigrams of one run is found
+    exactly as in the postings, since the last character only ever follows the
+    run's last bigram."""
+    norm = normalise(text)
+    out: list[str] = []
+    add = out.append
+    for m in _RUN.finditer(norm):
+        s, e = m.span()
+        if m.group(1) is None or e - s == 1:
+            add(norm[s:e])
+            continue
+        out.extend(norm[i:i + 2] for i in range(s, e - 1))
+        add(norm[e - 1])
+    return out

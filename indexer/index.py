@@ -1,8 +1,8 @@
-"""Keeping the Whoosh index in step with the crawl store.
+"""Keeping the search index (tantivy) in step with the crawl store.
 
 The index directory ``<data>/index`` is a symbolic link to one *generation*
 under ``<data>/indexes/``. ``sync`` applies the store's changes to the current
-generation in one Whoosh commit (or one per bounded batch on a large first
+generation in one commit (or one per bounded batch on a large first
 crawl); ``rebuild`` writes a whole new generation from the store and switches
 the link atomically, so readers see the old index or the new, never half.
 
@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from whoosh import index as windex
-from whoosh.writing import IndexWriter
+import tantivy
 
 from indexer import userdict
-from indexer.analysis import ANALYSIS_VERSION, init_jieba
+from indexer.analysis import ANALYSIS_VERSION, init_jieba, normalise
 from indexer.article import Article
 from indexer.ids import article_id
 from indexer.paths import index_path
-from indexer.schema import SCHEMA_VERSION, make_schema
+from indexer.schema import SCHEMA_VERSION, make_schema, to_tantivy, tokenise
 from indexer.store import Store
 
 META_FILE = "engine.json"
@@ -86,24 +85,23 @@ def dictionary_note(gen_dir: Path) -> str | None:
 
 
 def to_document(article: Article) -> dict:
+    """What the index keeps of ``article``: the text fields it cuts into tokens,
+    the column values it filters and counts on, and the fields a hit displays."""
     published = _parse_published(article.published)
-    doc = {
+    return {
         "id": article_id(article.url),
-        "url": article.url,
-        "site": article.site,
         "title": article.title,
-        "title_ng": article.title,
         "body": article.body,
-        "body_ng": article.body,
-        "published_text": article.published,
+        "published": published,
         "year": str(published.year) if published else "",
         "department": article.department or "",
         "column": article.column or "",
-        "source": article.source,
+        "site": article.site,
+        "stored": {"id": article_id(article.url), "url": article.url, "site": article.site,
+                   "title": article.title, "body": article.body, "published_text": article.published,
+                   "department": article.department or "", "column": article.column or "",
+                   "source": article.source},
     }
-    if published:
-        doc["published"] = published
-    return doc
 
 
 def _parse_published(value: str | None) -> datetime | None:
@@ -120,10 +118,23 @@ def _new_generation(data_dir: Path) -> Path:
     gens.mkdir(parents=True, exist_ok=True)
     gen = gens / f"g{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     gen.mkdir()
-    windex.create_in(str(gen), make_schema())
-    _write_meta(gen, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": None,
-                      "userdict": userdict.fingerprint(userdict.DEFAULT_PATH)})
+    _create(gen)
     return gen
+
+
+def _create(path: Path) -> None:
+    """An empty index at ``path`` with its ``engine.json``."""
+    tantivy.Index(make_schema(), path=str(path), reuse=False)
+    _write_meta(path, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": None,
+                       "userdict": userdict.fingerprint(userdict.DEFAULT_PATH)})
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` holds an index (of any version)."""
+    try:
+        return path.is_dir() and tantivy.Index.exists(str(path))
+    except (OSError, ValueError):
+        return False
 
 
 def _switch(data_dir: Path, gen: Path) -> None:
@@ -150,8 +161,8 @@ def _prune(data_dir: Path, keep: int = 2) -> None:
 
 def current_generation(data_dir: Path, create: bool = False) -> Path | None:
     link = index_path(data_dir)
-    if link.exists() and windex.exists_in(str(link)):
-        return link.resolve()
+    if link.exists() and (exists(link) or (link / META_FILE).exists()):
+        return link.resolve()   # of another version, maybe: the caller's check_version says so
     if not create:
         return None
     gen = _new_generation(data_dir)
@@ -159,44 +170,63 @@ def current_generation(data_dir: Path, create: bool = False) -> Path | None:
     return gen
 
 
-def _apply(writer: IndexWriter, article: Article | None, url: str) -> None:
-    if article is None:
-        writer.delete_by_term("id", article_id(url))
-    else:
-        writer.update_document(**to_document(article))
+WRITER_WAIT = 60.0   # seconds to wait for another writer of the same index
+
+
+def _writer(ix: tantivy.Index, heap_mb: int, threads: int = 1) -> tantivy.IndexWriter:
+    """The index's one writer, waiting up to ``WRITER_WAIT`` for another process
+    to let go of it (the lock is released by the kernel when a holder dies)."""
+    deadline = time.monotonic() + WRITER_WAIT
+    while True:
+        try:
+            return ix.writer(heap_size=heap_mb * 1_000_000, num_threads=threads)
+        except ValueError as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _apply(writer: tantivy.IndexWriter, article: Article | None, url: str) -> None:
+    """Replace (or delete) the article's document: the delete comes first in
+    the operation order, so it removes only the older copies."""
+    writer.delete_documents_by_term("id", article_id(url))
+    if article is not None:
+        writer.add_document(to_tantivy(tokenise(to_document(article))))
 
 
 def sync(store: Store, data_dir: Path, batch: int = 5000) -> SyncStats:
     """Apply every store change the index has not seen, ``batch`` changes a commit.
-    (jieba loads only when there is something to index.)"""
+    (jieba loads only when there is something to index.) A change applied twice,
+    after a crash between a commit and ``engine.json``, gives the same index."""
     gen = current_generation(data_dir, create=True)
     assert gen is not None
     check_version(gen)
     meta = read_meta(gen)
     stats = SyncStats(seq=int(meta.get("synced_seq", 0)))
-    ix = windex.open_dir(str(gen))
+    pending = list(_take(store, stats.seq, batch))
+    if not pending:
+        return stats
+    ix = tantivy.Index.open(str(gen))
+    writer = _writer(ix, heap_mb=128)
     try:
-        pending = list(_take(store, stats.seq, batch))
         while pending:
-            writer = ix.writer(timeout=60.0, limitmb=128)
-            try:
-                for change in pending:
-                    _apply(writer, change.article, change.url)
-                    if change.article is None:
-                        stats.deleted += 1
-                    else:
-                        stats.added += 1
-            except BaseException:
-                writer.cancel()
-                raise
+            for change in pending:
+                _apply(writer, change.article, change.url)
+                if change.article is None:
+                    stats.deleted += 1
+                else:
+                    stats.added += 1
             writer.commit()
             stats.commits += 1
             stats.seq = pending[-1].seq
             meta.update(synced_seq=stats.seq, last_commit=_utcnow())
             _write_meta(gen, meta)
             pending = list(_take(store, stats.seq, batch))
+    except BaseException:
+        writer.rollback()
+        raise
     finally:
-        ix.close()
+        writer.wait_merging_threads()
     return stats
 
 
@@ -223,11 +253,12 @@ def rebuild(store: Store, data_dir: Path) -> SyncStats:
 
 
 MP_MIN_DOCS = 1000   # a build of fewer articles stays in one process
+BATCH = 32           # articles a worker tokenises per task
 
 
 def build_procs() -> int:
     """Processes a full build tokenises with: every core, up to 4 (``NEWS_BUILD_PROCS``
-    overrides; 1 writes in this process)."""
+    overrides; 1 tokenises in this process)."""
     env = os.environ.get("NEWS_BUILD_PROCS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
@@ -238,30 +269,63 @@ def build_procs() -> int:
     return max(1, min(cores, 4))
 
 
+def _tokenise_batch(batch: list[Article]) -> list[dict]:
+    return [tokenise(to_document(a)) for a in batch]
+
+
+def _batches(items: Iterable, size: int):
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _tokenised(articles: Iterable[Article], procs: int):
+    """The records of every article, in order: tokenised by ``procs`` worker
+    processes (forked after jieba and the normalisation table are loaded), at
+    most a few batches in flight so the store is read as fast as they go."""
+    if procs <= 1:
+        for a in articles:
+            yield tokenise(to_document(a))
+        return
+    import multiprocessing
+    from collections import deque
+    init_jieba()
+    normalise("")
+    pending: deque = deque()
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        for batch in _batches(articles, BATCH):
+            pending.append(pool.apply_async(_tokenise_batch, (batch,)))
+            if len(pending) >= 4 * procs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
 def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None) -> int:
-    """Add ``articles`` to the empty generation ``gen`` in one commit. With several
-    processes, each tokenises its share of the documents into its own segment
-    (Whoosh's multiprocessing writer; jieba is loaded before the fork)."""
+    """Add ``articles`` to the empty generation ``gen`` in one commit: worker
+    processes tokenise, this one feeds tantivy's writer."""
     articles = iter(articles)
     head = list(islice(articles, MP_MIN_DOCS))
     if procs is None:
         procs = build_procs() if len(head) >= MP_MIN_DOCS else 1   # small builds: no fork
-    articles = chain(head, articles)
-    ix = windex.open_dir(str(gen))
-    if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, batchsize=200, limitmb=128)
-    else:
-        writer = ix.writer(limitmb=256)
+    ix = tantivy.Index.open(str(gen))
+    writer = _writer(ix, heap_mb=256)
     n = 0
     try:
-        for article in articles:
-            writer.add_document(**to_document(article))
+        for rec in _tokenised(chain(head, articles), procs):
+            writer.add_document(to_tantivy(rec))
             n += 1
+        writer.commit()
     except BaseException:
-        writer.cancel()
+        writer.rollback()
         raise
-    writer.commit()
-    ix.close()
+    finally:
+        writer.wait_merging_threads()
     return n
 
 
@@ -270,10 +334,11 @@ def build_index(articles: Iterable[Article], index_dir: Path) -> int:
     init_jieba()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    windex.create_in(str(index_dir), make_schema())
+    _create(index_dir)
     n = build_into(index_dir, articles)
-    _write_meta(index_dir, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": _utcnow(),
-                            "userdict": userdict.fingerprint(userdict.DEFAULT_PATH)})
+    meta = read_meta(index_dir)
+    meta.update(last_commit=_utcnow())
+    _write_meta(index_dir, meta)
     return n
 
 

@@ -2,7 +2,7 @@
 
 An article where 产教融合 and 年会 stand side by side (``产教融合年会``) is more
 likely about that event than one that names them paragraphs apart. The engine
-ranks every match by BM25F first; then the best ``RERANK`` of them are read
+ranks every match by BM25 first; then the best ``RERANK`` of them are read
 (title and body) and each gets :func:`factor`, from the shortest stretch of its
 text that holds one occurrence of every query clause. Plain text in, a number
 out: nothing here knows the index.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from indexer.analysis import normalise
 
-RERANK = 30           # how many of the best BM25F matches are re-ranked
+RERANK = 30           # how many of the best BM25 matches are re-ranked
 TITLE_NEAR = 0.30     # score × 1.3 when the clauses stand together in the title
 BODY_NEAR = 0.15      # × 1.15 when they do in the body
 CLOSE, NEAR = 2, 8    # characters between the clauses: full bonus, half bonus

@@ -1,140 +1,109 @@
-"""The Whoosh schema and the Whoosh wrappers around :mod:`indexer.analysis`.
+"""The tantivy schema, and an article's tokens as a tantivy document.
 
-Whoosh pickles the schema, analyzers included, into the index, so the tokenizers
-are module-level classes; the analysis version is recorded beside the index
-(see :mod:`indexer.index`) so that an index made by other analyzers is detected.
+Tokenising happens here in Python, with :mod:`indexer.analysis` (jieba words and
+character grams); tantivy receives the tokens joined by spaces and splits them
+again with its ``whitespace`` tokenizer, so no analyzer lives inside the index
+and the analysis version recorded beside it (see :mod:`indexer.index`) says
+everything about how it was cut.
+
+Fields:
+
+* ``title_ng`` / ``body_ng`` (positions): :func:`analysis.gram_sequence`:
+  bigrams of each Chinese run, whole Latin/digit words, and the last character
+  of each Chinese run right after the run's last bigram (so that a
+  one-character query finds it). A clause of one
+  Chinese run is a phrase of its bigrams: exact.
+* ``title`` / ``body`` (frequencies): the jieba words of
+  :func:`analysis.word_counts`, each repeated by its count: BM25 ranking only.
+* ``key``: the article id as a signed 64-bit integer (fast), to read ids of
+  many matches without their stored documents; ``id`` (raw) to delete and get.
+* ``published`` (seconds since 0001-01-01, :data:`NO_DATE` without a date),
+  ``year``, ``department``, ``column``, ``site`` (raw strings, "" for none): fast
+  fields for filters, sorting and facet counts; never scored.
+* ``stored``: the article's displayed fields as one compact JSON value.
+
+Only this module, :mod:`indexer.index` and :mod:`indexer.search` know tantivy.
 """
 from __future__ import annotations
 
-from array import array
-from itertools import accumulate
+import json
+from datetime import datetime
 
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
-from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
+import tantivy
 
-from indexer import analysis
+from indexer.analysis import gram_sequence, word_counts
 
 #: Bump when fields change.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "t1"
+
+FACETS = ("department", "year", "column", "site")
+NO_DATE = -1               # ``published`` of an article without a date: before every dated one
+_EPOCH = datetime(1, 1, 1)
+_U64 = 1 << 64
 
 
-class _StreamTokenizer(Tokenizer):
-    """Adapts an :mod:`indexer.analysis` token stream to Whoosh's Token protocol."""
-
-    def _stream(self, value: str):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
-        return self.__class__ is other.__class__
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            t.original = t.text = analysis.normalise(value)
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
-        for tok in self._stream(value):
-            t.text = tok.text
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = tok.text
-            if positions:
-                t.pos = start_pos + tok.pos
-            if chars:
-                t.startchar, t.endchar = start_char + tok.start, start_char + tok.end
-            yield t
+def make_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("key", indexed=True, fast=True)
+    sb.add_text_field("id", tokenizer_name="raw", index_option="basic")
+    for name in ("title", "body"):
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+        sb.add_text_field(name + "_ng", tokenizer_name="whitespace", index_option="position")
+    sb.add_integer_field("published", indexed=True, fast=True)
+    for name in FACETS:
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_bytes_field("stored", stored=True)
+    return sb.build()
 
 
-class WordTokenizer(_StreamTokenizer):
-    """jieba words, for ranking."""
-
-    def _stream(self, value: str):
-        return analysis.word_tokens(value)
-
-
-class GramTokenizer(_StreamTokenizer):
-    """Character bigrams, for recall and exact phrases."""
-
-    def _stream(self, value: str):
-        return analysis.gram_tokens(value)
+def key_of(article_id: str) -> int:
+    """The 16 hex digits of an article id as a signed 64-bit integer."""
+    v = int(article_id, 16)
+    return v - _U64 if v >= _U64 >> 1 else v
 
 
-class WordFrequency(Frequency):
-    """Frequency postings of :class:`WordTokenizer` fields, counted straight from
-    :func:`analysis.word_counts` when indexing (the same words, no Token objects)."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        if kwargs.get("mode") != "index" or not isinstance(analyzer, WordTokenizer) \
-                or not isinstance(value, str) or kwargs.get("start_pos"):
-            return super().word_values(value, analyzer, **kwargs)
-        fb = self.field_boost
-        return ((w, f, f * fb, self.encode(f)) for w, f in analysis.word_counts(value).items())
-
-    def encode(self, freq):
-        return pack_uint(freq)
+def id_of(key: int) -> str:
+    return format(key % _U64, "016x")
 
 
-class GramPositions(Positions):
-    """Positional postings of :class:`GramTokenizer` fields, built straight from
-    :func:`analysis.gram_postings` when indexing."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        if kwargs.get("mode") != "index" or not isinstance(analyzer, GramTokenizer) \
-                or not isinstance(value, str) or kwargs.get("start_pos"):
-            return super().word_values(value, analyzer, **kwargs)
-        fb = self.field_boost
-        enc = self.encode
-        return ((w, len(p), len(p) * fb, enc(p)) for w, p in analysis.gram_postings(value).items())
-
-    # Positions as a tag byte and 16- or 32-bit deltas (Whoosh pickles a list with
-    # a 4-byte count: 12 bytes for one position, 3 here), decoded in C.
-    def encode(self, poslist):
-        deltas = [poslist[0]] + [b - a for a, b in zip(poslist, poslist[1:])] if poslist else []
-        if not deltas or max(deltas) < 0x10000:
-            return b"H" + array("H", deltas).tobytes()
-        return b"I" + array("I", deltas).tobytes()
-
-    def decode_positions(self, valuestring):
-        return list(accumulate(array(chr(valuestring[0]), valuestring[1:])))
-
-    def decode_frequency(self, valuestring):
-        return (len(valuestring) - 1) // (2 if valuestring[:1] == b"H" else 4)
-
-    def decode_weight(self, valuestring):
-        return self.decode_frequency(valuestring) * self.field_boost
+def seconds(dt: datetime | None) -> int:
+    """The ``published`` value of a naive datetime: whole seconds since 0001-01-01."""
+    if dt is None:
+        return NO_DATE
+    d = dt - _EPOCH
+    return d.days * 86400 + d.seconds   # whole seconds, no float rounding
 
 
-def _text(analyzer, fast_format, **kw) -> TEXT:
-    field = TEXT(analyzer=analyzer, **kw)
-    field.format = fast_format(field_boost=field.format.field_boost)
-    return field
+def words_text(text: str) -> str:
+    """The jieba words of ``text``, each as often as it occurs, joined by spaces."""
+    return " ".join(" ".join([w] * c) if c > 1 else w for w, c in word_counts(text).items())
 
 
-def make_schema() -> Schema:
-    words = WordTokenizer()
-    grams = GramTokenizer()
-    return Schema(
-        id=ID(stored=True, unique=True),
-        url=STORED(),
-        site=ID(stored=True, sortable=True),
-        title=_text(words, WordFrequency, stored=True, phrase=False),
-        title_ng=_text(grams, GramPositions, phrase=True),
-        body=_text(words, WordFrequency, stored=True, phrase=False),
-        body_ng=_text(grams, GramPositions, phrase=True),
-        published=DATETIME(sortable=True),
-        published_text=STORED(),
-        year=ID(stored=True, sortable=True),
-        department=ID(stored=True, sortable=True),
-        column=ID(stored=True, sortable=True),
-        source=STORED(),
-    )
+def tokenise(doc: dict) -> dict:
+    """A plain, picklable record of everything the tantivy document of ``doc``
+    (:func:`indexer.index.to_document`) holds: made in worker processes."""
+    return {"key": key_of(doc["id"]), "id": doc["id"], "published": seconds(doc.get("published")),
+            "facets": [doc[n] for n in FACETS],
+            "title": words_text(doc["title"]), "body": words_text(doc["body"]),
+            "title_ng": " ".join(gram_sequence(doc["title"])),
+            "body_ng": " ".join(gram_sequence(doc["body"])),
+            "stored": json.dumps(doc["stored"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
+
+
+def to_tantivy(rec: dict) -> tantivy.Document:
+    """The record of :func:`tokenise` as a tantivy document."""
+    doc = tantivy.Document()
+    doc.add_integer("key", rec["key"])
+    doc.add_text("id", rec["id"])
+    for name in ("title", "body", "title_ng", "body_ng"):
+        doc.add_text(name, rec[name])
+    doc.add_integer("published", rec["published"])
+    for name, value in zip(FACETS, rec["facets"]):
+        doc.add_text(name, value)
+    doc.add_bytes("stored", rec["stored"])
+    return doc
+
+
+def stored_fields(doc: tantivy.Document) -> dict:
+    """The displayed fields of a document read back from the index."""
+    return json.loads(doc.get_first("stored"))

@@ -1,46 +1,39 @@
 """The read side: parse a query, filter, rank, facet and highlight.
 
-Every user clause must match verbatim: it becomes a phrase query over the
-character-bigram fields, which finds every occurrence whatever jieba makes of
-the words. jieba's words then add to the score (titles weigh more than bodies),
-and recency breaks ties. Filters restrict; they never score.
+Every user clause must match verbatim: a clause of one Chinese run is a phrase
+of its character bigrams, which finds every occurrence whatever jieba makes of
+the words; a clause mixing runs (``5G中``, ``1+X证书``) takes the articles holding
+all its pieces and keeps those whose text contains it. jieba's words then add
+to the score (titles weigh more than bodies), and recency breaks ties. Filters
+restrict; they never score.
 
-A request evaluates its query once: every match with its score (or, sorted by
-date, just the docnums), then filters, facets (each ignoring its own filter),
-total and the page all come from that one set and the sortable columns, read
-as plain lists once per index generation and shared by every thread.
+Facets come from the index's fast columns in one aggregation per filter the
+reader set (each facet ignores its own filter), so a request never walks its
+matches in Python; the page is the index's top hits, the best
+``proximity.RERANK`` of them re-ranked when the query's words stand together.
 
 This module and :mod:`indexer.index` / :mod:`indexer.schema` are the only ones
-that know Whoosh; everything they return is a plain record of
+that know tantivy; everything they return is a plain record of
 :mod:`indexer.results`.
 """
 from __future__ import annotations
 
 import functools
-import heapq
 import logging
 import threading
 import time
-from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage
-from whoosh import query as wq
-from whoosh import collectors, matching, scoring, sorting
-from whoosh.matching import binary
-from whoosh.query.spans import SpanWrappingMatcher
-from whoosh.util import make_binary_tree
-from whoosh.searching import Searcher
+import tantivy
 
 from indexer import highlight, proximity, synonyms, userdict
 from indexer.didyoumean import DidYouMean
 from indexer.analysis import init_jieba, normalise, query_grams, query_words, runs
-from indexer.index import IndexVersionError, check_version, dictionary_note, read_meta
+from indexer.index import IndexVersionError, check_version, dictionary_note, exists, read_meta
 from indexer.index import ENGINE_VERSION
-from indexer.schema import make_schema
+from indexer.schema import FACETS, id_of, seconds, stored_fields
 from indexer.querylang import Clause, ParsedQuery, parse
 from indexer.results import (MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, FacetValue, Hit,
                              IndexInfo, Query, SearchResults, StoredArticle)
@@ -51,7 +44,11 @@ SUGGEST_BELOW = 3    # "did you mean" is looked for when a query finds fewer art
 VOCAB_FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from
 VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
 DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
+TIE_SLACK = 10       # hits fetched beyond the page, so equal scores can be ordered by date
+TERMS_SIZE = 100_000  # buckets a facet may return: more values than any facet has
+_OWN_FILTER = {"department": "department", "year": "date", "column": "column", "site": "site"}
 
+_MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +57,15 @@ class IndexMissing(Exception):
     """There is no usable index; the message says what to run."""
 
 
-def _weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=0.75, K1=1.2)
-
-
 class SearchEngine:
-    """Opens the index once; each thread gets its own searcher, refreshed when
-    the indexer commits or switches to a rebuilt generation."""
+    """Opens the index once and reloads it when the indexer commits or switches
+    to a rebuilt generation; every request takes its own searcher (threads share
+    nothing mutable but the caches, which are replaced whole)."""
 
     def __init__(self, index_dir: Path | str) -> None:
         init_jieba()
         self.index_dir = Path(index_dir)
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._views: dict[tuple, _View] = {}
-        self._segment_columns: dict[tuple, dict[str, list]] = {}
         self._dym: tuple[Path, float, DidYouMean] | None = None
         self._dym_thread: threading.Thread | None = None
         self._open()
@@ -82,28 +73,40 @@ class SearchEngine:
     # -- opening and refreshing --------------------------------------------
     def _open(self) -> None:
         target = self.index_dir.resolve() if self.index_dir.exists() else None
-        if target is None or not windex.exists_in(str(target)):
+        if target is not None and read_meta(target):
+            try:
+                check_version(target)   # an index of another engine version: say what to run
+            except IndexVersionError as exc:
+                raise IndexMissing(str(exc)) from None
+        if target is None or not exists(target):
             raise IndexMissing(f"no search index at {self.index_dir}: run `news-indexer update` "
                                "(or `news-indexer reindex`) first")
         try:
-            check_version(target)
-        except IndexVersionError as exc:
-            raise IndexMissing(str(exc)) from None
-        self._target = target
+            ix = tantivy.Index.open(str(target))
+        except (OSError, ValueError) as exc:
+            raise IndexMissing(f"the search index at {self.index_dir} cannot be opened ({exc}): "
+                               "run `news-indexer reindex` to rebuild it from the store") from None
         note = dictionary_note(target)
         if note:
             log.warning("%s", note)
-        # Plain file reads, not mmap: with mmap every thread's searcher mapped the
-        # whole index and the server's RSS grew to GBs (4.4 GB at 20k articles, 8
-        # threads); without, it stays near 120 MB, for about 5 % of query time.
-        self._ix = FileStorage(str(target), supports_mmap=False).open_index()
+        self._ix, self._schema, self._target = ix, ix.schema, target
+        self._facet_cache: dict[tuple, tuple] = {}
+        self._generation = self._read_generation()
         self._checked = time.monotonic()
 
-    def refresh(self) -> None:
+    def _read_generation(self) -> tuple:
+        """What identifies the index contents a searcher sees (for caches)."""
+        meta = read_meta(self._target)
+        return (self._target, meta.get("synced_seq"), meta.get("last_commit"))
+
+    def refresh(self, force: bool = False) -> None:
+        """See the indexer's latest commit (checked at most every ``REFRESH_EVERY``)."""
         now = time.monotonic()
-        if now - self._checked < REFRESH_EVERY:
+        if not force and now - self._checked < REFRESH_EVERY:
             return
         with self._lock:
+            if not force and now - self._checked < REFRESH_EVERY:
+                return
             self._checked = now
             userdict.reload_if_changed()   # an edited dictionary applies to queries at once
             target = self.index_dir.resolve()
@@ -112,64 +115,66 @@ class SearchEngine:
                     self._open()
                 except IndexMissing:
                     pass  # keep serving the old generation
+                return
+            generation = self._read_generation()
+            self._ix.reload()
+            if generation != self._generation:
+                self._facet_cache = {}
+                self._generation = generation
 
-    def _searcher(self) -> Searcher:
-        s: Searcher | None = getattr(self._local, "searcher", None)
-        ix = self._ix
-        if s is None or getattr(self._local, "ix", None) is not ix:
-            if s is not None:
-                s.close()
-            s = ix.searcher(weighting=_weighting())
-            self._local.searcher, self._local.ix = s, ix
-            self._local.checked = time.monotonic()
-        elif time.monotonic() - getattr(self._local, "checked", 0) >= REFRESH_EVERY:
-            s = s.refresh()
-            self._local.searcher = s
-            self._local.checked = time.monotonic()
-        return s
+    def _searcher(self) -> tantivy.Searcher:
+        self.refresh()
+        return self._ix.searcher()
 
     def close(self) -> None:
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
-        self._ix.close()
+        self._facet_cache = {}
 
     # -- reading ------------------------------------------------------------
     def info(self) -> IndexInfo:
         meta = read_meta(self._target)
-        return IndexInfo(articles=self._searcher().doc_count(), last_commit=meta.get("last_commit"),
+        return IndexInfo(articles=self._searcher().num_docs, last_commit=meta.get("last_commit"),
                          version=ENGINE_VERSION)
 
+    def _doc_of(self, searcher: tantivy.Searcher, article_id: str):
+        try:
+            q = tantivy.Query.term_query(self._schema, "id", article_id)
+        except ValueError:
+            return None
+        hits = searcher.search(q, limit=1, count=False).hits
+        return hits[0][1] if hits else None
+
     def get(self, article_id: str) -> StoredArticle | None:
-        fields = self._searcher().document(id=article_id)
-        return _stored(fields) if fields else None
+        searcher = self._searcher()
+        addr = self._doc_of(searcher, article_id)
+        return _stored(stored_fields(searcher.doc(addr))) if addr is not None else None
 
     def related(self, article_id: str, limit: int = 5) -> list[Hit]:
         """Articles most like this one (by the words of its title and body)."""
         searcher = self._searcher()
-        docnum = searcher.document_number(id=article_id)
-        if docnum is None:
+        addr = self._doc_of(searcher, article_id)
+        if addr is None:
             return []
-        fields = searcher.stored_fields(docnum)
+        fields = stored_fields(searcher.doc(addr))
         words = query_words(fields.get("title", "") + " " + fields.get("body", "")[:2000])
         terms = [w for w in words if len(w) > 1][:40]
         if not terms:
             return []
-        q = wq.Or([wq.Term("title", w, boost=TITLE_BOOST) for w in terms] + [wq.Term("body", w) for w in terms])
-        q = wq.AndNot(q, wq.Term("id", article_id))
-        return [_hit(r.fields(), r.score, []) for r in searcher.search(q, limit=limit)]
+        subs = [(_SHOULD, self._word("title", w, TITLE_BOOST)) for w in terms]
+        subs += [(_SHOULD, self._word("body", w)) for w in terms]
+        subs.append((_MUST_NOT, tantivy.Query.term_query(self._schema, "id", article_id)))
+        res = searcher.search(tantivy.Query.boolean_query(subs), limit=limit, count=False)
+        return [_hit(stored_fields(searcher.doc(a)), score, []) for score, a in res.hits]
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles that contain what the reader has typed so far, newest first."""
         parsed = parse(prefix[:MAX_QUERY_CHARS])
         if parsed.empty:
             return []
-        q = wq.And([_group(group, True) for group in parsed.groups])
         searcher = self._searcher()
-        view = self._view(searcher)
-        pub = view.published
-        docs = heapq.nsmallest(limit, searcher.docs_for_query(q), key=lambda d: (-pub[d], d))
-        return list(dict.fromkeys(searcher.stored_fields(d)["title"] for d in docs))
+        q = _all([self._group(searcher, group, True) for group in parsed.groups])
+        res = searcher.search(q, limit=limit, count=False, order_by_field="published",
+                              order=tantivy.Order.Desc)
+        return list(dict.fromkeys(stored_fields(searcher.doc(a))["title"] for _, a in res.hits))
 
     def search(self, query: Query) -> SearchResults:
         t0 = time.perf_counter()
@@ -183,57 +188,74 @@ class SearchEngine:
             return SearchResults(query, 0, [], {"department": [], "year": []},
                                  _ms(t0), truncated_query=truncated)
         searcher = self._searcher()
-        view = self._view(searcher)
-        filters = _Filters(query, view)
+        filters = self._filters(query)
         by_date = query.sort == "date" or parsed.empty
-        q = _with_bonus(_positive(parsed, query.title_only), parsed, query.title_only)
-        matched = self._match(searcher, view, q, parsed, scored=not by_date)
+        required = self._positive(searcher, parsed, query.title_only)
+        cache = ("facets", _signature(query)) if parsed.empty else None
+        facets, total = self._facets(searcher, required, filters, cache)
         partial = False
-        facets, final = filters.facets(matched, view, cache=parsed.empty)
-        if not final and len(parsed.groups) > 1:
-            relaxed = _with_bonus(wq.Or([_group(g, query.title_only) for g in parsed.groups]),
-                                  parsed, query.title_only)
-            relaxed = _exclude(relaxed, parsed, query.title_only)
-            matched = self._match(searcher, view, relaxed, parsed, scored=True)
-            facets, final = filters.facets(matched, view)
-            partial, by_date = bool(final), False
-        total = len(final)
+        if not total and len(parsed.groups) > 1:
+            relaxed = self._exclude(searcher, _any([self._group(searcher, g, query.title_only)
+                                                   for g in parsed.groups]), parsed)
+            facets, total = self._facets(searcher, relaxed, filters)
+            if total:
+                partial, by_date, required = True, False, relaxed
         start = (page - 1) * size
         needles = _needles(parsed)
         hits: list[Hit] = []
         if start < total:
-            pub = view.published
-            stored: dict[int, dict] = {}   # docnum → stored fields, read once
+            q = _all([required] + list(filters.values()))
             if by_date:
-                if final is view.live:
-                    order = view.by_date[start:start + size]
-                else:
-                    order = heapq.nsmallest(start + size, final, key=lambda d: (-pub[d], d))[start:]
-                scores = None
-            elif start < proximity.RERANK and len(parsed.groups) > 1 and not partial:
-                scores, order = _near_first(searcher, parsed, final, matched, pub, start, size, stored)
+                res = searcher.search(q, limit=size, offset=start, count=False,
+                                      order_by_field="published", order=tantivy.Order.Desc)
+                page_hits = [(0.0, a, None) for _, a in res.hits]
             else:
-                scores = matched
-                order = heapq.nsmallest(start + size, final,
-                                        key=lambda d: (-scores[d], -pub[d], d))[start:]
-            for d in order:
-                fields = stored.get(d) or searcher.stored_fields(d)
-                hits.append(_hit(fields, scores[d] if scores is not None else 0.0, needles))
+                q = _with_bonus(q, self._bonus(parsed, query.title_only))
+                near = start < proximity.RERANK and len(parsed.groups) > 1 and not partial
+                page_hits = self._ranked(searcher, q, parsed, start, size, near)
+            for score, addr, fields in page_hits:
+                hits.append(_hit(fields or stored_fields(searcher.doc(addr)), score, needles))
         suggestion = None
         if (total < SUGGEST_BELOW or partial) and not parsed.empty:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
         return SearchResults(query, total, hits, facets, _ms(t0), truncated_query=truncated,
                              partial=partial, suggestion=suggestion)
 
+    def _ranked(self, searcher, q, parsed: ParsedQuery, start: int, size: int, near: bool) -> list[tuple]:
+        """The page of ``q``'s hits by score, then date: (score, address, stored
+        fields or None). With ``near``, the best ``proximity.RERANK`` are re-ranked
+        by how closely the query's clauses stand together."""
+        need = max(start + size, proximity.RERANK if near else 0)
+        fetch = need + TIE_SLACK
+        while True:
+            # every hit scoring as much as the last one needed: ties are ordered by
+            # date, the same way whatever page is asked for
+            hits = searcher.search(q, limit=fetch, count=False).hits
+            if len(hits) < fetch or hits[-1][0] < hits[min(need, len(hits)) - 1][0]:
+                break
+            fetch *= 4
+        addrs = [a for _, a in hits]
+        pubs = searcher.fast_field_values("published", addrs) if addrs else []
+        ranked = sorted(((s, p or 0, i, a) for i, ((s, a), p) in enumerate(zip(hits, pubs))),
+                        key=lambda r: (-r[0], -r[1], r[2]))
+        stored: dict[int, dict] = {}
+        if near:
+            groups = [[c.text for c in g] + [alt for c in g for alt in _alternatives(c)] for g in parsed.groups]
+            head = []
+            for s, p, i, a in ranked[:proximity.RERANK]:
+                fields = stored[i] = stored_fields(searcher.doc(a))
+                head.append((s * proximity.factor(fields.get("title", ""), fields.get("body", ""), groups), p, i, a))
+            head.sort(key=lambda r: (-r[0], -r[1], r[2]))
+            ranked = head + ranked[proximity.RERANK:]
+        return [(s, a, stored.get(i)) for s, _, i, a in ranked[start:start + size]]
+
     # -- "did you mean" -----------------------------------------------------------
     def vocabulary(self, fieldnames: tuple[str, ...] = VOCAB_FIELDS):
         """(term, document frequency) of every term of the word field and the
         bigram field: the words "did you mean" may offer."""
-        with self._ix.reader() as reader:
-            for name in fieldnames:
-                if name in reader.schema:
-                    for t in reader.lexicon(name):
-                        yield t.decode("utf-8") if isinstance(t, bytes) else t, reader.doc_frequency(name, t)
+        searcher = self._ix.searcher()
+        for name in fieldnames:
+            yield from searcher.terms_with_prefix(name, "")
 
     def did_you_mean(self, wait: float | None = None) -> DidYouMean | None:
         """The corrector over this index's vocabulary. It is built in a background
@@ -268,7 +290,7 @@ class SearchEngine:
         query found (with the same filters), or None."""
         @functools.lru_cache(maxsize=None)
         def exists(candidate: str) -> int:   # the corrector asks, then so do we: count once
-            return len(self.match_ids(replace(query, text=candidate, page=1)))
+            return self.count(replace(query, text=candidate, page=1))
         dym = self.did_you_mean(wait=DYM_WAIT)
         if dym is None:
             return None
@@ -277,115 +299,192 @@ class SearchEngine:
             return None
         return fixed if exists(fixed) > found else None
 
+    # -- whole match sets (tools, benchmarks, "did you mean") -------------------------
+    def _matching(self, searcher, query: Query):
+        """The query's every-word match, filters applied; None when it cannot match."""
+        parsed = parse((query.text or "")[:MAX_QUERY_CHARS])
+        if parsed.empty and (query.text or "").strip():
+            return None
+        return _all([self._positive(searcher, parsed, query.title_only)]
+                    + list(self._filters(query).values()))
+
+    def count(self, query: Query) -> int:
+        """How many articles the query matches, filters applied, with no
+        relaxation to "some of the words"."""
+        searcher = self._searcher()
+        q = self._matching(searcher, query)
+        return 0 if q is None else searcher.search(q, limit=1, count=True).count
+
     def match_ids(self, query: Query | str) -> set[str]:
         """The ids of every article the query matches, filters applied, with no
         relaxation to "some of the words" (for benchmarks and tools)."""
         if isinstance(query, str):
             query = Query(text=query)
-        parsed = parse((query.text or "")[:MAX_QUERY_CHARS])
-        if parsed.empty and (query.text or "").strip():
-            return set()
         searcher = self._searcher()
-        view = self._view(searcher)
-        filters = _Filters(query, view)
-        matched = self._match(searcher, view, _positive(parsed, query.title_only), parsed, scored=False)
-        final = [d for d in matched if filters.keep(d)] if filters.active else matched
-        ids = view.ids(searcher)
-        return {ids[d] for d in final}
+        q = self._matching(searcher, query)
+        return set() if q is None else set(self._ids(searcher, q))
 
-    # -- matching -------------------------------------------------------------
-    def _view(self, searcher: Searcher) -> "_View":
-        """Column values of the index generation ``searcher`` reads, shared by all threads."""
-        reader = searcher.reader()
-        key = _reader_key(searcher)
-        view = self._views.get(key)
-        if view is None:
-            with self._lock:
-                view = self._views.get(key)
-                if view is None:
-                    view = _View(searcher, self._segment_columns)
-                    self._views = {key: view}   # only the current generation
-        return view
+    def article_ids(self) -> list[str]:
+        """The id of every live document, repeats included (for checks)."""
+        searcher = self._searcher()
+        return self._ids(searcher, tantivy.Query.all_query())
 
-    def _match(self, searcher: Searcher, view: "_View", q: wq.Query, parsed: ParsedQuery,
-               scored: bool):
-        """Every live document ``q`` matches, evaluated once: a dict docnum → score
-        when ``scored``, else a list of docnums (``view.live`` itself for the empty query)."""
-        if parsed.empty:
-            return view.live if not scored else dict.fromkeys(view.live, 0.0)
-        if scored:
-            c = _AllScores()
-            searcher.search_with_collector(q, c)
-            return c.scores
-        return list(searcher.docs_for_query(q))
+    @staticmethod
+    def _ids(searcher, q) -> list[str]:
+        if not searcher.num_docs:
+            return []
+        res = searcher.search(q, limit=searcher.num_docs, count=False)
+        addrs = [a for _, a in res.hits]
+        return [id_of(k) for k in searcher.fast_field_values("key", addrs)] if addrs else []
 
+    # -- building engine queries -------------------------------------------------
+    def _word(self, field: str, word: str, boost: float = 1.0):
+        q = tantivy.Query.term_query(self._schema, field, word, index_option="freq")
+        return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
 
-# -- building engine queries -------------------------------------------------
-def _clause_query(clause: Clause, title_only: bool) -> wq.Query:
-    fields = [("title_ng", TITLE_BOOST)] + ([] if (title_only or clause.title_only) else [("body_ng", 1.0)])
-    parts = [_field_clause(clause.text, field, boost) for field, boost in fields]
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+    def _bonus(self, parsed: ParsedQuery, title_only: bool) -> list:
+        """The clauses' jieba words, as optional scoring on top of the required clauses."""
+        words = list(dict.fromkeys(w for g in parsed.groups for c in g for w in query_words(c.text)
+                                   if w.strip()))
+        bonus = [self._word("title", w, TITLE_BOOST) for w in words]
+        if not title_only:
+            bonus += [self._word("body", w) for w in words]
+        return bonus
 
+    def _filters(self, query: Query) -> dict[str, object]:
+        """The request's filters by name (``date``, ``department``, ``column``,
+        ``site``), as queries that score nothing."""
+        out: dict[str, object] = {}
+        if query.date_from or query.date_to:
+            lo = seconds(datetime.combine(query.date_from, datetime.min.time())) if query.date_from else 0
+            hi = seconds(datetime.combine(query.date_to, datetime.max.time())) if query.date_to else None
+            out["date"] = tantivy.Query.range_query(self._schema, "published", tantivy.FieldType.Integer, lo, hi)
+        for name, values in (("department", query.departments), ("column", query.columns),
+                             ("site", query.sites)):
+            if values:
+                out[name] = tantivy.Query.term_set_query(self._schema, name, sorted(set(values)))
+        return {n: tantivy.Query.const_score_query(q, 0.0) for n, q in out.items()}
 
-def _field_clause(text: str, field: str, boost: float) -> wq.Query:
-    """``text`` verbatim in one bigram field.
+    def _facets(self, searcher, required, filters: dict, cache: tuple | None = None) -> tuple[dict, int]:
+        """Counts for each facet over the matches of ``required``, each ignoring
+        its own filter (so a reader sees what choosing another value would give),
+        and the total passing every filter: one aggregation per distinct set of
+        filters that applies."""
+        if cache is not None:
+            hit = self._facet_cache.get(cache)
+            if hit is not None:
+                return hit
+        plan: dict[str | None, list[str]] = {}
+        for name in FACETS:
+            own = _OWN_FILTER[name]
+            plan.setdefault(own if own in filters else None, []).append(name)
+        out: dict[str, list[FacetValue]] = {}
+        total = None
+        for skip, names in plan.items():
+            q = _all([required] + [f for n, f in filters.items() if n != skip])
+            agg = searcher.aggregate(q, {n: {"terms": {"field": n, "size": TERMS_SIZE}} for n in names})
+            for n in names:
+                counts = {b["key"]: b["doc_count"] for b in agg[n]["buckets"]}
+                out[n] = _facet_values(n, counts)
+                if skip is None and total is None:
+                    total = sum(counts.values())
+        if total is None:
+            total = searcher.search(_all([required] + list(filters.values())), limit=1, count=True).count
+        result = ({n: out[n] for n in FACETS}, total)
+        if cache is not None:
+            if len(self._facet_cache) > 256:
+                self._facet_cache = {}
+            self._facet_cache[cache] = result
+        return result
 
-    One run of Chinese characters is a phrase of its bigrams: exact, since the
-    bigram across every pair of neighbours must be there. A clause of several
-    runs (``5G中``, ``C语言``, ``产教，融合``) is not: the index keeps no position
-    for punctuation or for where a Latin word ends, and its last Chinese
-    character may begin a longer run in the article. Such a clause takes every
-    article holding all its pieces and keeps those whose text contains it."""
-    grams = query_grams(text)
-    if not grams:
-        return wq.NullQuery
-    if len(list(runs(text))) > 1:
-        pieces = [_piece(g, field, boost) for g in grams[:-1]] + [_piece(grams[-1], field, boost, last=True)]
-        if grams[0].isascii():
-            pieces = pieces[1:]   # a Latin word or number may end a longer one (X证书 in 1+X证书)
-        return _Verified(wq.And(pieces) if len(pieces) > 1 else pieces[0], _STORED[field], text)
-    if len(grams) > 1:
-        return ExactPhrase(field, grams, boost=boost)
-    g = grams[0]
-    # one Chinese character: any gram it begins; a Latin word or a number: itself, whole
-    return _piece(g, field, boost, last=not g.isascii())
+    def _positive(self, searcher, parsed: ParsedQuery, title_only: bool):
+        groups = [self._group(searcher, g, title_only) for g in parsed.groups]
+        return self._exclude(searcher, _all(groups) if groups else tantivy.Query.all_query(), parsed)
 
+    def _exclude(self, searcher, q, parsed: ParsedQuery):
+        if not parsed.excludes:
+            return q
+        return tantivy.Query.boolean_query(
+            [(_MUST, q)] + [(_MUST_NOT, self._clause(searcher, c, c.title_only)) for c in parsed.excludes])
 
-def _piece(gram: str, field: str, boost: float, last: bool = False) -> wq.Query:
-    if last and ((len(gram) == 1 and "\u3400" <= gram <= "\u9fff") or gram.isascii()):
-        # one Chinese character: any gram it begins; a Latin word or number: any it begins
-        return wq.Prefix(field, gram, boost=boost)
-    return wq.Term(field, gram, boost=boost)
+    def _group(self, searcher, group: list[Clause], title_only: bool):
+        qs = []
+        for c in group:
+            qs.append(self._clause(searcher, c, title_only))
+            qs.extend(self._clause(searcher, replace(c, text=alt), title_only) for alt in _alternatives(c))
+        return _any(qs)
+
+    def _clause(self, searcher, clause: Clause, title_only: bool):
+        fields = [("title_ng", TITLE_BOOST)] + ([] if (title_only or clause.title_only) else [("body_ng", 1.0)])
+        return _any([self._field_clause(searcher, clause.text, field, boost) for field, boost in fields])
+
+    def _field_clause(self, searcher, text: str, field: str, boost: float):
+        """``text`` verbatim in one bigram field.
+
+        One run of Chinese characters is a phrase of its bigrams: exact, since the
+        bigram across every pair of neighbours must be there. A clause of several
+        runs (``5G中``, ``C语言``, ``产教，融合``) is not: the index keeps no position
+        for punctuation or for where a Latin word ends, and its last Chinese
+        character may begin a longer run in the article. Such a clause takes every
+        article holding all its pieces and keeps those whose text contains it."""
+        grams = query_grams(text)
+        if not grams:
+            return tantivy.Query.empty_query()
+        if len(list(runs(text))) > 1:
+            pieces = [self._piece(g, field) for g in grams[:-1]] + [self._piece(grams[-1], field, last=True)]
+            if grams[0].isascii():
+                pieces = pieces[1:]   # a Latin word or number may end a longer one (X证书 in 1+X证书)
+            q = self._verified(searcher, _all(pieces), _STORED[field], text)
+        elif len(grams) > 1:
+            q = tantivy.Query.phrase_query(self._schema, field, grams)
+        else:
+            # one Chinese character: any gram it begins; a Latin word or a number: itself, whole
+            q = self._piece(grams[0], field, last=not grams[0].isascii())
+        return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
+
+    def _piece(self, gram: str, field: str, last: bool = False):
+        if last and ((len(gram) == 1 and "\u3400" <= gram <= "\u9fff") or gram.isascii()):
+            # one Chinese character: any gram it begins; a Latin word or number: any it begins
+            return tantivy.Query.regex_query(self._schema, field, _regex_escape(gram) + ".*")
+        return tantivy.Query.term_query(self._schema, field, gram, index_option="position")
+
+    def _verified(self, searcher, candidates, stored: str, text: str):
+        """``candidates`` restricted to the articles whose stored ``stored`` field
+        contains ``text`` (normalised), with the candidates' scores."""
+        res = searcher.search(candidates, limit=max(1, searcher.num_docs), count=False)
+        keep = [a for _, a in res.hits if text in normalise(stored_fields(searcher.doc(a)).get(stored, ""))]
+        if not keep:
+            return tantivy.Query.empty_query()
+        keys = searcher.fast_field_values("key", keep)
+        only = tantivy.Query.term_set_query(self._schema, "key", keys)
+        return tantivy.Query.boolean_query([(_MUST, candidates),
+                                            (_MUST, tantivy.Query.const_score_query(only, 0.0))])
 
 
 _STORED = {"title_ng": "title", "body_ng": "body"}
 
 
-class _Verified(wq.WrappingQuery):
-    """The child's matches whose stored ``stored`` field contains ``text``
-    (normalised), with the child's scores."""
+def _regex_escape(text: str) -> str:
+    return "".join("\\" + c if not c.isalnum() else c for c in text)
 
-    def __init__(self, child: wq.Query, stored: str, text: str) -> None:
-        super().__init__(child)
-        self.stored, self.text = stored, text
 
-    def _rewrap(self, child):
-        return self.__class__(child, self.stored, self.text)
+def _all(qs: list):
+    return qs[0] if len(qs) == 1 else tantivy.Query.boolean_query([(_MUST, q) for q in qs])
 
-    def __eq__(self, other):
-        return (type(other) is type(self) and self.child == other.child
-                and (self.stored, self.text) == (other.stored, other.text))
 
-    def __hash__(self):
-        return hash((self.__class__.__name__, self.child, self.stored, self.text))
+def _any(qs: list):
+    return qs[0] if len(qs) == 1 else tantivy.Query.boolean_query([(_SHOULD, q) for q in qs])
 
-    def matcher(self, searcher, context=None):
-        m = self.child.matcher(searcher, context)
-        if not m.is_active():
-            return m
-        keep = {d for d in self.child.matcher(searcher, context).all_ids()
-                if self.text in normalise(searcher.stored_fields(d).get(self.stored, ""))}
-        return matching.FilterMatcher(m, keep)
+
+def _with_bonus(required, bonus: list):
+    if not bonus:
+        return required
+    return tantivy.Query.boolean_query([(_MUST, required)] + [(_SHOULD, b) for b in bonus])
+
+
+def _signature(query: Query) -> tuple:
+    return (query.date_from, query.date_to, tuple(sorted(set(query.departments))),
+            tuple(sorted(set(query.columns))), tuple(sorted(set(query.sites))), query.title_only)
 
 
 def _alternatives(clause: Clause) -> list[str]:
@@ -394,304 +493,10 @@ def _alternatives(clause: Clause) -> list[str]:
     return [] if clause.phrase else synonyms.expand(clause.text)
 
 
-def _group(group: list[Clause], title_only: bool) -> wq.Query:
-    qs = []
-    for c in group:
-        qs.append(_clause_query(c, title_only))
-        qs.extend(_clause_query(replace(c, text=alt), title_only) for alt in _alternatives(c))
-    return qs[0] if len(qs) == 1 else wq.Or(qs)
-
-
-def _near_first(searcher: Searcher, parsed: ParsedQuery, final: list[int], scores: dict,
-                pub: list[int], start: int, size: int, stored: dict) -> tuple[dict, list[int]]:
-    """Re-rank the best ``proximity.RERANK`` matches: articles where the clauses
-    stand together move up. Returns the scores of the page and its docnums; the
-    stored fields it read are left in ``stored``."""
-    top = heapq.nsmallest(max(proximity.RERANK, start + size), final, key=lambda d: (-scores[d], -pub[d], d))
-    head = top[:proximity.RERANK]
-    groups = [[c.text for c in g] + [alt for c in g for alt in _alternatives(c)] for g in parsed.groups]
-    boosted: dict[int, float] = {}
-    for d in head:
-        fields = stored[d] = searcher.stored_fields(d)
-        boosted[d] = scores[d] * proximity.factor(fields.get("title", ""), fields.get("body", ""), groups)
-    head.sort(key=lambda d: (-boosted[d], -pub[d], d))
-    order = (head + top[proximity.RERANK:])[start:start + size]
-    return {d: boosted.get(d, scores[d]) for d in order}, order
-
-
 def _needles(parsed: ParsedQuery) -> list[str]:
     """What to highlight: the clauses and the synonyms they found."""
     alts = [alt for g in parsed.groups for c in g for alt in _alternatives(c)]
     return list(dict.fromkeys(parsed.needles() + [p for a in alts for p in a.split() if p]))
-
-
-def _exclude(q: wq.Query, parsed: ParsedQuery, title_only: bool) -> wq.Query:
-    if not parsed.excludes:
-        return q
-    return wq.AndNot(q, wq.Or([_clause_query(c, c.title_only) for c in parsed.excludes]))
-
-
-def _positive(parsed: ParsedQuery, title_only: bool) -> wq.Query:
-    if not parsed.groups:
-        base: wq.Query = wq.Every()
-    else:
-        groups = [_group(g, title_only) for g in parsed.groups]
-        base = groups[0] if len(groups) == 1 else wq.And(groups)
-    return _exclude(base, parsed, title_only)
-
-
-def _with_bonus(required: wq.Query, parsed: ParsedQuery, title_only: bool) -> wq.Query:
-    """Add jieba-word matches as optional scoring on top of the required clauses."""
-    words: list[str] = []
-    for group in parsed.groups:
-        for c in group:
-            words.extend(query_words(c.text))
-    words = list(dict.fromkeys(w for w in words if w.strip()))
-    if not words:
-        return required
-    bonus = [wq.Term("title", w, boost=TITLE_BOOST) for w in words]
-    if not title_only:
-        bonus += [wq.Term("body", w) for w in words]
-    return wq.AndMaybe(required, wq.Or(bonus))
-
-
-class ExactPhrase(wq.Phrase):
-    """Whoosh's Phrase with ``slop=1`` (every word right after the one before),
-    checked with one set intersection per word on the positions of the current
-    document instead of Whoosh's span objects: the same matches and scores."""
-
-    def __init__(self, fieldname, words, boost=1.0):
-        super().__init__(fieldname, words, slop=1, boost=boost)
-
-    def matcher(self, searcher, context=None):
-        fieldname = self.fieldname
-        if fieldname not in searcher.schema:
-            return matching.NullMatcher()
-        field = searcher.schema[fieldname]
-        reader = searcher.reader()
-        ms = []
-        for word in self.words:
-            try:
-                word = field.to_bytes(word)
-            except ValueError:
-                return matching.NullMatcher()
-            if (fieldname, word) not in reader:
-                return matching.NullMatcher()
-            ms.append(wq.Term(fieldname, word).matcher(searcher, context))
-        m = _ConsecutiveMatcher(ms)
-        if self.boost != 1.0:
-            m = matching.WrappingMatcher(m, boost=self.boost)
-        return m
-
-
-class _ConsecutiveMatcher(SpanWrappingMatcher):
-    def __init__(self, ms):
-        self.ms = ms
-        super().__init__(make_binary_tree(binary.IntersectionMatcher, ms))
-
-    def copy(self):
-        return self.__class__([m.copy() for m in self.ms])
-
-    def replace(self, minquality=0):
-        if not self.is_active():
-            return matching.NullMatcher()
-        return self
-
-    def _get_spans(self):
-        ms = self.ms
-        starts = set(ms[0].value_as("positions"))
-        for i in range(1, len(ms)):
-            starts.intersection_update([p - i for p in ms[i].value_as("positions")])
-            if not starts:
-                return ()
-        return starts
-
-
-# -- per-generation column values, filters and facets ------------------------------
-FACETS = ("department", "year", "column", "site")
-_COLUMNS = FACETS + ("published",)
-_NO_DATE = -1          # the sort value of an article without a date: after every dated one
-
-
-def _reader_key(searcher: Searcher) -> tuple:
-    return tuple((_segment_key(s), off, s.reader().doc_count()) for s, off in searcher.leaf_searchers())
-
-
-def _segment_key(sub: Searcher) -> tuple:
-    r = sub.reader()
-    seg = r.segment() if hasattr(r, "segment") else None
-    return (getattr(seg, "segment_id", lambda: id(r))(), r.doc_count_all())
-
-
-class _View:
-    """The sortable columns of one index generation as plain lists indexed by
-    docnum (deleted documents included; they never match), read once per segment
-    and shared by every thread; plus what the empty query needs: the live
-    documents, newest first, and their facet counts."""
-
-    def __init__(self, searcher: Searcher, seg_cache: dict) -> None:
-        cols: dict[str, list] = {n: [] for n in _COLUMNS}
-        fresh: dict[tuple, dict[str, list]] = {}
-        live: list[int] = []
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            key = _segment_key(sub)
-            seg = seg_cache.get(key) or _read_columns(reader)
-            fresh[key] = seg
-            for n in _COLUMNS:
-                cols[n].extend(seg[n])
-            if reader.has_deletions():
-                live.extend(d + offset for d in reader.all_doc_ids())
-            else:
-                live.extend(range(offset, offset + reader.doc_count_all()))
-        seg_cache.clear()
-        seg_cache.update(fresh)
-        self.department, self.year = cols["department"], cols["year"]
-        self.column, self.site = cols["column"], cols["site"]
-        self.published: list[int] = cols["published"]
-        self.live = live
-        self._by_date: list[int] | None = None
-        self.facet_cache: dict[tuple, tuple] = {}
-        self._ids: list[str] | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def by_date(self) -> list[int]:
-        """The live documents, newest first (made on first use: the empty query)."""
-        if self._by_date is None:
-            pub = self.published
-            self._by_date = sorted(self.live, key=lambda d: (-pub[d], d))
-        return self._by_date
-
-    def column_of(self, name: str) -> list:
-        return getattr(self, name)
-
-    def ids(self, searcher: Searcher) -> list[str]:
-        """docnum → article id, read once from the ``id`` field's postings."""
-        if self._ids is None:
-            with self._lock:
-                if self._ids is None:
-                    ids = [""] * len(self.published)
-                    reader = searcher.reader()
-                    for term in reader.lexicon("id"):
-                        text = term.decode("utf-8") if isinstance(term, bytes) else term
-                        for d in reader.postings("id", term).all_ids():
-                            ids[d] = text
-                    self._ids = ids
-        return self._ids
-
-
-def _read_columns(reader) -> dict[str, list]:
-    out: dict[str, list] = {}
-    if reader.doc_count_all() == 0:
-        # an index with no segment yet (created, then killed before its first
-        # commit) has a reader without columns
-        return {n: [] for n in _COLUMNS}
-    for n in FACETS:
-        raw = list(reader.column_reader(n, translate=False))
-        names = {b: (b.decode("utf-8") if isinstance(b, bytes) else str(b)) for b in set(raw)}
-        out[n] = [names[b] for b in raw]
-    missing = _published_missing()
-    out["published"] = [_NO_DATE if v == missing else v
-                        for v in reader.column_reader("published", translate=False)]
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def _published_field():
-    return make_schema()["published"]
-
-
-def _published_missing() -> int:
-    return _published_field().default_column()._default
-
-
-def _date_value(dt: datetime) -> int:
-    return _published_field().to_column_value(dt)
-
-
-class _Filters:
-    """The request's filters as tests on column values (never scoring)."""
-
-    def __init__(self, query: Query, view: _View) -> None:
-        tests: dict[str, tuple[list, object]] = {}
-        if query.date_from or query.date_to:
-            lo = _date_value(datetime.combine(query.date_from, datetime.min.time())) if query.date_from else 0
-            hi = _date_value(datetime.combine(query.date_to, datetime.max.time())) if query.date_to else None
-            tests["year"] = (view.published, (lo, hi))
-        if query.departments:
-            tests["department"] = (view.department, frozenset(query.departments))
-        if query.columns:
-            tests["column"] = (view.column, frozenset(query.columns))
-        if query.sites:
-            tests["site"] = (view.site, frozenset(query.sites))
-        self.tests = tests
-        self.active = bool(tests)
-        self.signature = (query.date_from, query.date_to, tuple(sorted(set(query.departments))),
-                          tuple(sorted(set(query.columns))), tuple(sorted(set(query.sites))))
-
-    def _passes(self, name: str, docs) -> list[bool]:
-        col, arg = self.tests[name]
-        if name == "year":
-            lo, hi = arg
-            if hi is None:
-                return [col[d] >= lo and col[d] != _NO_DATE for d in docs]
-            return [lo <= col[d] <= hi for d in docs]
-        return [col[d] in arg for d in docs]
-
-    def keep(self, d: int) -> bool:
-        return all(self._passes(n, (d,))[0] for n in self.tests)
-
-    def facets(self, matched, view: _View, cache: bool = False) -> tuple[dict, list]:
-        """Counts for each facet over ``matched``, each ignoring its own filter (so a
-        reader sees what choosing another value would give), and the matches that
-        pass every filter. One pass over the matches, whatever the filters."""
-        if cache:
-            hit = view.facet_cache.get(self.signature)
-            if hit is not None:
-                return hit
-        docs = matched if isinstance(matched, list) else list(matched)
-        if not self.tests:
-            final = docs
-            out = {n: _count(view.column_of(n), docs, n) for n in FACETS}
-        else:
-            passes = {n: self._passes(n, docs) for n in self.tests}
-            flags = list(zip(*passes.values()))
-            final = [d for d, f in zip(docs, flags) if all(f)]
-            out = {}
-            names = list(passes)
-            for n in FACETS:
-                if n in passes:
-                    i = names.index(n)
-                    sub = [d for d, f in zip(docs, flags) if all(f[:i]) and all(f[i + 1:])]
-                else:
-                    sub = final
-                out[n] = _count(view.column_of(n), sub, n)
-        result = (out, final)
-        if cache:
-            if len(view.facet_cache) > 256:
-                view.facet_cache.clear()
-            view.facet_cache[self.signature] = result
-        return result
-
-
-def _count(col: list, docs: list[int], name: str) -> list[FacetValue]:
-    return _facet_values(name, Counter(map(col.__getitem__, docs)))
-
-
-class _AllScores(collectors.ScoredCollector):
-    """Every match with its score, in docnum order: no sorting, no heap."""
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.scores: dict[int, float] = {}
-
-    def _collect(self, global_docnum, score):
-        self.scores[global_docnum] = score
-        return 0 - score
-
-    def results(self):
-        return self.scores
 
 
 def _facet_values(name: str, counts: dict) -> list[FacetValue]:

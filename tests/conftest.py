@@ -1,6 +1,6 @@
 """Shared fixtures: the demo site served over loopback HTTP, crawled and indexed
 once per test session by the real crawler into a real SQLite store and a real
-Whoosh index on disk."""
+search index (tantivy) on disk."""
 from __future__ import annotations
 
 import json

@@ -87,20 +87,12 @@ def test_gram_postings_and_word_counts_equal_the_token_streams():
         assert word_counts(text) == dict(Counter(t.text for t in word_tokens(text))), text
 
 
-def test_schema_formats_index_what_the_analyzers_say():
-    from whoosh.formats import Frequency, Positions
-
-    from indexer.schema import GramPositions, make_schema
-    schema = make_schema()
-    for name, base in (("title", Frequency), ("body_ng", Positions)):
-        field = schema[name]
-        for text in _SAMPLES:
-            fast = {w: (f, wt, field.format.decode_positions(v) if base is Positions else None)
-                    for w, f, wt, v in field.format.word_values(text, field.analyzer, mode="index")}
-            slow = {w: (f, wt, field.format.decode_positions(v) if base is Positions else None)
-                    for w, f, wt, v in base.word_values(field.format, text, field.analyzer, mode="index")}
-            assert fast == slow, (name, text)
-    g = GramPositions()
-    for positions in ([0], [3, 9, 300], [1, 70000, 70001]):
-        enc = g.encode(positions)
-        assert g.decode_positions(enc) == positions and g.decode_frequency(enc) == len(positions)
+def test_the_gram_sequence_is_the_postings_in_order():
+    """What the index receives as one token stream is what ``gram_postings`` says:
+    the same tokens, each run's last character right after its last bigram."""
+    from indexer.analysis import gram_postings, gram_sequence
+    for text in _SAMPLES:
+        postings = gram_postings(text)
+        expected = [g for _, g in sorted(((p, g) for g, ps in postings.items() for p in ps),
+                                         key=lambda t: (t[0], -len(t[1])))]
+        assert gram_sequence(text) == expected, text

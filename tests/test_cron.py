@@ -34,9 +34,8 @@ def index_state(data: Path) -> tuple[int, int, int]:
     db.close()
     engine = SearchEngine(paths.index_path(data))
     try:
-        searcher = engine._searcher()
-        ids = [f["id"] for f in searcher.reader().all_stored_fields()]
-        return stored, searcher.doc_count(), len(set(ids))
+        ids = engine.article_ids()
+        return stored, engine.info().articles, len(set(ids))
     finally:
         engine.close()
 

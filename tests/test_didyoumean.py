@@ -70,7 +70,7 @@ def test_never_raises(text):
     assert out is None or isinstance(out, str)
 
 
-def test_from_a_real_whoosh_index(tmp_path):
+def test_from_a_real_index(tmp_path):
     arts = [Article(url=f"http://x/{i}", site="demo", title=t, body=b, published="2023-01-01")
             for i, (t, b) in enumerate([("产教融合年会", "深化产教融合，召开年会。"),
                                          ("产教融合工作会议", "产教融合平台建设。"),

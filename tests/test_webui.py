@@ -1,4 +1,4 @@
-"""The web UI against a real Whoosh index built from a handmade corpus."""
+"""The web UI against a real search index built from a handmade corpus."""
 from __future__ import annotations
 
 import re

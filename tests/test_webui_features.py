@@ -592,7 +592,9 @@ def test_random_article_ids_never_5xx(client, segment):
     from urllib.parse import quote
     for prefix in ("/article/", "/api/article/"):
         r = client.get(prefix + quote(segment, safe=""))
-        assert r.status_code in (200, 404), (prefix, segment, r.status_code)
+        # a "/" in the id (sent as %2F, decoded by the server) gives "//": a redirect
+        allowed = (200, 404, 308) if "/" in segment else (200, 404)
+        assert r.status_code in allowed, (prefix, segment, r.status_code)
 
 
 def test_home_page_is_cached_per_index_commit(app, client, monkeypatch):

@@ -49,7 +49,7 @@ def params(args: Any) -> SearchParams:
 def run(query: Query, log: bool = False) -> SearchResults:
     results = engine().search(query)
     if (query.page - 1) * query.size >= results.total:
-        # Past the last page: nothing (Whoosh would repeat the last page instead).
+        # Past the last page: nothing (never a repeat of the last page).
         results.hits = []
     # Only a query's own first page is counted: its result count then says what the
     # words find, whatever filters a reader adds afterwards.
