@@ -207,3 +207,25 @@ def _substrings(draw):
 @given(q=_substrings())
 def test_any_quoted_substring_finds_exactly_the_articles_containing_it(mixed, q):
     assert {h.url for h in mixed.search(Query(text=f'"{q}"', size=50)).hits} == verbatim(q), q
+
+
+def test_pages_of_equal_scores_are_ordered_by_date_and_never_repeat(tmp_path):
+    """Sixty articles scoring exactly alike: every page continues the one before,
+    newest first, whatever page size is asked for."""
+    from datetime import date as day, timedelta
+    arts = [Article(url=f"http://t/{i}", site="demo", title="技能大赛通知", body="学院举办技能大赛。",
+                    published=(day(2020, 1, 1) + timedelta(days=(i * 37) % 60)).isoformat())
+            for i in range(60)]
+    build_index(arts, tmp_path)
+    e = SearchEngine(tmp_path)
+    try:
+        newest_first = sorted(arts, key=lambda a: a.published, reverse=True)
+        for size in (7, 10, 25):
+            seen = []
+            for page in range(1, 60 // size + 2):
+                res = e.search(Query(text="技能大赛", size=size, page=page))
+                assert res.total == 60
+                seen += [h.url for h in res.hits]
+            assert seen == [a.url for a in newest_first], size
+    finally:
+        e.close()
