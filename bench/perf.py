@@ -614,7 +614,7 @@ def _proc_status(pid: int) -> dict[str, int]:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "VmHWM"):
+            if k in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 out[k] = int(v.split()[0])  # kB
     except OSError:
         pass
@@ -723,7 +723,9 @@ def load_test(server: Server, specs: list[Spec], concurrency: int = 8, max_reque
     return {"requests": state["done"], "errors": state["errors"], "seconds": wall,
             "qps": state["done"] / wall if wall else None, "p50_ms": pct(lat, 0.5), "p95_ms": pct(lat, 0.95),
             "server_cpu_cores": cpu / wall if wall else None,
-            "rss_mb": st.get("VmRSS", 0) / 1024, "peak_rss_mb": st.get("VmHWM", 0) / 1024}
+            "rss_mb": st.get("VmRSS", 0) / 1024, "peak_rss_mb": st.get("VmHWM", 0) / 1024,
+            # private memory, and pages of files (the memory-mapped index) shared with the page cache
+            "rss_anon_mb": st.get("RssAnon", 0) / 1024, "rss_file_mb": st.get("RssFile", 0) / 1024}
 
 
 def measure_freshness(server: Server, data_dir: Path, n: int, seed: int, count: int = 100,
@@ -1001,6 +1003,8 @@ def summary(r: dict) -> dict:
         "server_requests": load["requests"] if load else None,
         "server_errors": load["errors"] if load else None,
         "rss_peak_mb": r3(load["peak_rss_mb"], 1) if load else None,
+        "rss_anon_mb": r3(load["rss_anon_mb"], 1) if load else None,
+        "rss_file_mb": r3(load["rss_file_mb"], 1) if load else None,
         "noop_vs_reindex": r3(ratio(noop and noop["seconds"], b["seconds"]), 4) if noop else None,
         "fresh_s": r3(fresh["seconds"], 2) if fresh else None,
         "fresh_sync_s": r3(fresh["sync_s"], 2) if fresh else None,
@@ -1054,6 +1058,7 @@ def table(rows: list[dict]) -> str:
         ("totals equal to fts5 (share)", "totals_equal"), ("facets exact", "facets_exact"),
         ("server req/s at concurrency 8", "qps"), ("server p50 / p95 under load (ms)", None),
         ("server CPU cores used", "server_cpu_cores"), ("web worker RSS (MB)", "rss_mb"),
+        ("  of which private / mapped files (MB)", ("rss_anon_mb", "rss_file_mb")),
         ("no-op update (s)", "noop_update_s"), ("no-op / reindex (target < 0.02)", "noop_vs_reindex"),
         ("fresh: 100 new articles searchable (s)", "fresh_s"), ("corpus generation (s)", "corpus_s"),
     ]
@@ -1064,6 +1069,8 @@ def table(rows: list[dict]) -> str:
         for r in rows:
             if key is None:
                 v = f"{r['server_p50_ms']}/{r['server_p95_ms']}" if r.get("server_p50_ms") is not None else "-"
+            elif isinstance(key, tuple):
+                v = "/".join("-" if r.get(k) is None else str(r[k]) for k in key)
             else:
                 v = r.get(key)
                 v = "-" if v is None else v
