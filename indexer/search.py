@@ -30,7 +30,7 @@ import tantivy
 
 from indexer import highlight, proximity, synonyms, userdict
 from indexer.didyoumean import DidYouMean
-from indexer.analysis import init_jieba, normalise, query_grams, query_words, runs
+from indexer.analysis import gram_sequence, init_jieba, normalise, query_grams, query_words, runs
 from indexer.index import IndexVersionError, check_version, dictionary_note, exists, read_meta
 from indexer.index import ENGINE_VERSION
 from indexer.schema import FACETS, id_of, seconds, stored_fields
@@ -425,16 +425,16 @@ class SearchEngine:
         bigram across every pair of neighbours must be there. A clause of several
         runs (``5G中``, ``C语言``, ``产教，融合``) is not: the index keeps no position
         for punctuation or for where a Latin word ends, and its last Chinese
-        character may begin a longer run in the article. Such a clause takes every
-        article holding all its pieces and keeps those whose text contains it."""
+        character may begin a longer run in the article. Such a clause is a
+        phrase of patterns over the index's token stream (:func:`_mixed_phrase`),
+        which finds every article containing it and few others, and those are kept
+        whose text contains it."""
         grams = query_grams(text)
         if not grams:
             return tantivy.Query.empty_query()
-        if len(list(runs(text))) > 1:
-            pieces = [self._piece(g, field) for g in grams[:-1]] + [self._piece(grams[-1], field, last=True)]
-            if grams[0].isascii():
-                pieces = pieces[1:]   # a Latin word or number may end a longer one (X证书 in 1+X证书)
-            q = self._verified(searcher, _all(pieces), _STORED[field], text)
+        if len(list(runs(normalise(text)))) > 1:
+            q = tantivy.Query.regex_phrase_query(self._schema, field, _mixed_phrase(text))
+            q = self._verified(searcher, q, _STORED[field], text)
         elif len(grams) > 1:
             q = tantivy.Query.phrase_query(self._schema, field, grams)
         else:
@@ -462,6 +462,28 @@ class SearchEngine:
 
 
 _STORED = {"title_ng": "title", "body_ng": "body"}
+
+
+def _mixed_phrase(text: str) -> list[str]:
+    """The token patterns, position by position, of every occurrence of a clause
+    of several runs in the stream of :func:`analysis.gram_sequence`: its own
+    tokens, less the last character of a final Chinese run of two or more (the
+    run may go on in the article); a leading Latin word may end a longer one
+    (``X证书`` in ``1+X证书``) and a final Latin word or lone Chinese character may
+    begin one (``5G中`` in ``5G中国``). Punctuation has no token, so ``5G，中`` and
+    ``5G中`` have one pattern: the stored text decides."""
+    norm = normalise(text)
+    seq = gram_sequence(norm)
+    spans = list(runs(norm))
+    han, s, e = spans[-1]
+    if han and e - s > 1:
+        seq = seq[:-1]
+    pats = [_regex_escape(t) for t in seq]
+    if seq[0].isascii():
+        pats[0] = ".*" + pats[0]
+    if seq[-1].isascii() or (han and e - s == 1):
+        pats[-1] += ".*"
+    return pats
 
 
 def _regex_escape(text: str) -> str:
