@@ -9,7 +9,8 @@ restrict; they never score.
 
 Facets come from the index's fast columns in one aggregation per filter the
 reader set (each facet ignores its own filter), so a request never walks its
-matches in Python; the page is the index's top hits, the best
+matches in Python, and are kept with the total until the next commit; the
+page is the index's top hits, the best
 ``proximity.RERANK`` of them re-ranked when the query's words stand together.
 
 This module and :mod:`indexer.index` / :mod:`indexer.schema` are the only ones
@@ -46,6 +47,7 @@ VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
 DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
 TIE_SLACK = 10       # hits fetched beyond the page, so equal scores can be ordered by date
 TERMS_SIZE = 100_000  # buckets a facet may return: more values than any facet has
+FACET_CACHE = 1024   # queries whose total and facets are kept until the next commit
 _OWN_FILTER = {"department": "department", "year": "date", "column": "column", "site": "site"}
 
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -191,17 +193,19 @@ class SearchEngine:
         filters = self._filters(query)
         by_date = query.sort == "date" or parsed.empty
         required = self._positive(searcher, parsed, query.title_only)
-        cache = ("facets", _signature(query)) if parsed.empty else None
-        facets, total = self._facets(searcher, required, filters, cache)
+        needles = _needles(parsed)
+        # the total and facets of a query, kept until the next commit: its other
+        # pages, and a query asked again, skip one pass over every match
+        key = (repr(parsed), tuple(needles), _signature(query))
+        facets, total = self._facets(searcher, required, filters, ("all",) + key)
         partial = False
         if not total and len(parsed.groups) > 1:
             relaxed = self._exclude(searcher, _any([self._group(searcher, g, query.title_only)
                                                    for g in parsed.groups]), parsed)
-            facets, total = self._facets(searcher, relaxed, filters)
+            facets, total = self._facets(searcher, relaxed, filters, ("some",) + key)
             if total:
                 partial, by_date, required = True, False, relaxed
         start = (page - 1) * size
-        needles = _needles(parsed)
         hits: list[Hit] = []
         if start < total:
             q = _all([required] + list(filters.values()))
@@ -218,7 +222,7 @@ class SearchEngine:
         suggestion = None
         if (total < SUGGEST_BELOW or partial) and not parsed.empty:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
-        return SearchResults(query, total, hits, facets, _ms(t0), truncated_query=truncated,
+        return SearchResults(query, total, hits, dict(facets), _ms(t0), truncated_query=truncated,
                              partial=partial, suggestion=suggestion)
 
     def _ranked(self, searcher, q, parsed: ParsedQuery, start: int, size: int, near: bool) -> list[tuple]:
@@ -392,7 +396,7 @@ class SearchEngine:
             total = searcher.search(_all([required] + list(filters.values())), limit=1, count=True).count
         result = ({n: out[n] for n in FACETS}, total)
         if cache is not None:
-            if len(self._facet_cache) > 256:
+            if len(self._facet_cache) >= FACET_CACHE:
                 self._facet_cache = {}
             self._facet_cache[cache] = result
         return result

@@ -229,3 +229,33 @@ def test_pages_of_equal_scores_are_ordered_by_date_and_never_repeat(tmp_path):
             assert seen == [a.url for a in newest_first], size
     finally:
         e.close()
+
+
+def test_a_query_asked_again_after_a_commit_counts_the_new_articles(tmp_path):
+    """Totals and facets are kept per query until the next commit, and no longer."""
+    from indexer.index import sync
+    from indexer.paths import index_path, store_path
+    from indexer.store import Store
+
+    def art(i, dept):
+        return Article(url=f"http://c/{i}", site="demo", title=f"技能大赛通知{i}", body="学院举办技能大赛。",
+                       published=f"2023-0{1 + i % 9}-01", department=dept)
+
+    with Store(store_path(tmp_path)) as store:
+        for i in range(5):
+            store.upsert_article(art(i, "教务处"))
+        sync(store, tmp_path)
+        e = SearchEngine(index_path(tmp_path))
+        try:
+            first = e.search(Query(text="技能大赛", size=2))
+            again = e.search(Query(text="技能大赛", size=2, page=2))
+            assert first.total == again.total == 5 and first.facets == again.facets
+            assert {h.url for h in first.hits}.isdisjoint(h.url for h in again.hits)
+            store.upsert_article(art(5, "学生处"))
+            sync(store, tmp_path)
+            e.refresh(force=True)
+            after = e.search(Query(text="技能大赛", size=2))
+            assert after.total == 6
+            assert {f.value: f.count for f in after.facets["department"]} == {"教务处": 5, "学生处": 1}
+        finally:
+            e.close()
