@@ -88,8 +88,9 @@ def to_document(article: Article) -> dict:
     """What the index keeps of ``article``: the text fields it cuts into tokens,
     the column values it filters and counts on, and the fields a hit displays."""
     published = _parse_published(article.published)
+    aid = article_id(article.url)
     return {
-        "id": article_id(article.url),
+        "id": aid,
         "title": article.title,
         "body": article.body,
         "published": published,
@@ -97,7 +98,7 @@ def to_document(article: Article) -> dict:
         "department": article.department or "",
         "column": article.column or "",
         "site": article.site,
-        "stored": {"id": article_id(article.url), "url": article.url, "site": article.site,
+        "stored": {"id": aid, "url": article.url, "site": article.site,
                    "title": article.title, "body": article.body, "published_text": article.published,
                    "department": article.department or "", "column": article.column or "",
                    "source": article.source},

@@ -442,15 +442,12 @@ class SearchEngine:
         elif len(grams) > 1:
             q = tantivy.Query.phrase_query(self._schema, field, grams)
         else:
-            # one Chinese character: any gram it begins; a Latin word or a number: itself, whole
-            q = self._piece(grams[0], field, last=not grams[0].isascii())
+            g = grams[0]
+            if len(g) == 1 and "\u3400" <= g <= "\u9fff":   # one Chinese character: any gram it begins
+                q = tantivy.Query.regex_query(self._schema, field, g + ".*")
+            else:   # one bigram, or a Latin word or a number: itself, whole
+                q = tantivy.Query.term_query(self._schema, field, g, index_option="position")
         return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
-
-    def _piece(self, gram: str, field: str, last: bool = False):
-        if last and ((len(gram) == 1 and "\u3400" <= gram <= "\u9fff") or gram.isascii()):
-            # one Chinese character: any gram it begins; a Latin word or number: any it begins
-            return tantivy.Query.regex_query(self._schema, field, _regex_escape(gram) + ".*")
-        return tantivy.Query.term_query(self._schema, field, gram, index_option="position")
 
     def _verified(self, searcher, candidates, stored: str, text: str):
         """``candidates`` restricted to the articles whose stored ``stored`` field
