@@ -9,8 +9,24 @@ from typing import Any
 
 @dataclass
 class Attachment:
+    """A file the article links to (or embeds as its body, ``embedded``).
+
+    ``text`` is the file's text once the crawler has fetched and read it."""
+
     url: str
     name: str
+    embedded: bool = False
+    text: str = ""
+
+    def record(self) -> dict[str, Any]:
+        """The fields that are set: a plain link stays ``{"url", "name"}``, so adding
+        a field changes no stored article's hash."""
+        out: dict[str, Any] = {"url": self.url, "name": self.name}
+        if self.embedded:
+            out["embedded"] = True
+        if self.text:
+            out["text"] = self.text
+        return out
 
 
 @dataclass
@@ -45,13 +61,14 @@ class Article:
         """A hash of everything a reader sees, used to notice edits."""
         payload = json.dumps(
             [self.title, self.published, self.department, self.source, self.column, self.body,
-             [asdict(i) for i in self.images], [asdict(a) for a in self.attachments]],
+             [asdict(i) for i in self.images], [a.record() for a in self.attachments]],
             ensure_ascii=False,
         )
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["attachments"] = [a.record() for a in self.attachments]
         data["content_hash"] = self.content_hash
         return data
 

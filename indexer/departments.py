@@ -1,9 +1,10 @@
-"""The list of contributing units (部门), and the lookup that files an article under one.
+"""Spellings of units (部门) that name the same unit, merged into one name.
 
 The list lives in ``data/departments.toml`` (see the comments there): canonical
-names with aliases, kept by the web office. :func:`normalise` returns the
-canonical name of a unit the list knows and ``None`` for anything else: an
-unknown unit is recorded as unknown, never guessed.
+names with aliases, kept by the web office. It is not a gate: a unit it does
+not list is still an article's department, as the page names it (what is a
+unit is decided by :mod:`indexer.extract.units`). :func:`normalise` returns the
+canonical name of a spelling the list knows and ``None`` for anything else.
 """
 from __future__ import annotations
 
@@ -17,83 +18,71 @@ from indexer import paths
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Departments", "load", "normalise", "looks_like_unit", "strip_college"]
+__all__ = ["Departments", "load", "normalise"]
 
-# Endings of unit names (部门), used to tell a unit from a person's name.
-UNIT_SUFFIXES = ("学院", "书院", "研究院", "研究所", "中心", "处", "部", "院", "系", "室", "科", "馆",
-                 "委", "办", "会", "所", "站", "队", "团", "组", "社", "厅", "局", "校区", "支部",
-                 "党委", "总支", "工作坊", "基地", "实验室", "医院", "公司")
-_COLLEGE_PREFIX = re.compile(r"^(\S{2,16}?(?:大学|学院|学校|职院|高专))(?=\S{2,})")
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
-def _key(name: str) -> str:
+def key(name: str) -> str:
+    """The form spellings are compared in: no spaces, full-width brackets."""
     name = _SPACE.sub("", name)
-    return name.replace("(", "（").replace(")", "）")
+    return name.replace("(", "（").replace(")", "）").strip("：:，,。.、;；|｜/")
 
 
 @dataclass
 class Departments:
     canonical: dict[str, str] = field(default_factory=dict)  # key -> canonical name
     names: list[str] = field(default_factory=list)
-    colleges: tuple[str, ...] = ()
 
     @classmethod
     def from_toml(cls, path: Path) -> "Departments":
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            log.warning("%s not found: no article will have a department", path)
+            log.warning("%s not found: unit names are kept as the pages spell them", path)
             return cls()
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            log.error("%s cannot be read (%s): no article will have a department", path, exc)
+            log.error("%s cannot be read (%s): unit names are kept as the pages spell them", path, exc)
             return cls()
-        deps = cls(colleges=tuple(str(c) for c in raw.get("colleges", []) if str(c).strip()))
-        for entry in raw.get("department", []):
-            name = str(entry.get("name", "")).strip()
+        return cls.from_entries(raw.get("department", []))
+
+    @classmethod
+    def from_entries(cls, entries: list) -> "Departments":
+        deps = cls()
+        for entry in entries:
+            name = str(entry.get("name", "")).strip() if isinstance(entry, dict) else ""
             if not name:
                 continue
             deps.names.append(name)
             for alias in [name, *entry.get("aliases", [])]:
-                key = _key(str(alias))
-                if key and key not in deps.canonical:
-                    deps.canonical[key] = name
+                k = key(str(alias))
+                if k and k not in deps.canonical:
+                    deps.canonical[k] = name
         return deps
 
-    def strip_college(self, name: str) -> str:
-        """``南开大学党委组织部`` → ``党委组织部``; a bare college name is returned unchanged."""
-        name = _key(name)
-        for college in sorted(self.colleges, key=len, reverse=True):
-            if name.startswith(college) and len(name) > len(college) + 1:
-                return name[len(college):]
-        m = _COLLEGE_PREFIX.match(name)
-        if m and _key(name[m.end():]) in self.canonical:
-            return name[m.end():]
-        return name
-
-    def normalise(self, name: str | None) -> str | None:
+    def lookup(self, name: str | None) -> str | None:
+        """The canonical name of a spelling the list knows (``党委宣传部（新闻中心）``
+        is also found as ``党委宣传部``), else ``None``."""
         if not name:
             return None
-        key = _key(name).strip("：:，,。.、;；|｜/")
-        if not key:
+        k = key(name)
+        if not k:
             return None
-        if key in self.canonical:
-            return self.canonical[key]
-        stripped = self.strip_college(key)
-        if stripped in self.canonical:
-            return self.canonical[stripped]
-        # "党委宣传部（新闻中心）": the unit without its parenthesis
-        bare = re.sub(r"（[^（）]*）", "", stripped)
-        if bare != stripped and bare in self.canonical:
+        if k in self.canonical:
+            return self.canonical[k]
+        bare = re.sub(r"（[^（）]*）", "", k)
+        if bare != k and bare in self.canonical:
             return self.canonical[bare]
         return None
+
+    normalise = lookup
 
 
 _DEFAULT: Departments | None = None
 
 
 def load(path: str | Path | None = None) -> Departments:
-    """The department list; the project's file is read once and kept."""
+    """The spelling list; the project's file is read once and kept."""
     global _DEFAULT
     if path is not None:
         return Departments.from_toml(Path(path))
@@ -103,18 +92,5 @@ def load(path: str | Path | None = None) -> Departments:
 
 
 def normalise(name: str | None) -> str | None:
-    """The canonical name of a unit in ``data/departments.toml``, or ``None``."""
-    return load().normalise(name)
-
-
-def strip_college(name: str) -> str:
-    return load().strip_college(name)
-
-
-def looks_like_unit(name: str | None) -> bool:
-    """Whether a name is shaped like a unit (智能制造学院, 教务管理科) rather than a
-    person (张三): at least three characters ending in a unit word."""
-    if not name:
-        return False
-    name = _key(name)
-    return len(name) >= 3 and name.endswith(UNIT_SUFFIXES) and not re.search(r"[A-Za-z0-9]", name)
+    """The canonical name of a spelling in ``data/departments.toml``, or ``None``."""
+    return load().lookup(name)

@@ -45,9 +45,14 @@ def tree_hashes(root: Path) -> dict[str, str]:
 
 
 def body_of(soup: BeautifulSoup) -> str:
+    """The paragraphs of the content area, without a closing credit line
+    (（X供稿）, （记者 X）), which names who wrote the article and is no body text."""
     box = soup.select_one(".v_news_content")
     lines = [p.get_text().strip() for p in box.find_all("p")]
-    return "\n".join(x for x in lines if x)
+    lines = [x for x in lines if x]
+    if lines and re.fullmatch(r"[（(](?:[^（）()]{2,40}供稿|(?:本报|本刊)?记者[^（）()]{1,40})[）)]", lines[-1]):
+        lines.pop()
+    return "\n".join(lines)
 
 
 def test_generator_reproduces_the_committed_site_byte_for_byte(tmp_path):

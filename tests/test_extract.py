@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from indexer.article import ExtractError
-from indexer.departments import Departments, looks_like_unit, normalise
+from indexer.departments import Departments, normalise
 from indexer.extract import extract, find_date, split_site_title
+from indexer.extract.units import looks_like_unit
 from indexer.sites import Selectors, SiteConfig
 
 URL = "http://www.example.edu.cn/info/1094/4311.htm"
@@ -135,11 +136,11 @@ def test_find_date():
 
 # -- department and source -----------------------------------------------------------
 
-def test_closing_supply_line_names_the_department_and_stays_in_body():
+def test_closing_supply_line_names_the_department_and_is_not_body():
     body = PARA + "<p>（智能制造学院供稿）</p>"
     a = extract(URL, vsb(body=body), SITE)
     assert a.department == "智能制造学院"
-    assert a.body.endswith("（智能制造学院供稿）")
+    assert a.body.endswith("共同探讨人才培养。")
 
 
 def test_closing_supply_line_half_width_and_alias():
@@ -161,7 +162,12 @@ def test_closing_supply_line_half_width_and_alias():
     ("<span>来源：南开大学新闻网</span>", None),
     ("<span>来源：蜀江职业技术学院</span>", None),
     ("<span>来源：本站</span>", None),
-    ("<span>来源：计算机协会</span>", None),   # not in data/departments.toml: unknown, not guessed
+    ("<span>来源：计算机协会</span>", "计算机协会"),   # not in data/departments.toml: as the page names it
+    ("<span>作者：研招办</span>", "研招办"),
+    ("<span>文章来源：党委学工部</span>", "党委学工部"),
+    ("<span>来源：大数据学院团委</span>", "大数据学院团委"),      # a unit inside a unit stays whole
+    ("<span>来源：蜀江职业技术学院人事处</span>", "人事处"),    # the site's own institution dropped
+    ("<span>作者：王会</span>", None),                          # a person, though it ends in 会
 ])
 def test_department_from_the_info_line(info, want):
     a = extract(URL, vsb(info=info + "<span>日期:2023-04-22</span>"), SITE)
@@ -207,27 +213,63 @@ def test_signed_notice():
 
 def test_signed_notice_with_college_prefix():
     body = PARA + "<p>南开大学党委组织部</p><p>2025年5月6日</p>"
-    a = extract(URL, vsb(body=body, info="<span>日期:2025-05-07</span>"))
-    assert a.department == "党委组织部"
+    site = SiteConfig(id="nk", name="南开大学", base_url="http://www.example.edu.cn/", lists=("x.htm",),
+                      article_pattern=r"/info/")
+    a = extract(URL, vsb(body=body, info="<span>日期:2025-05-07</span>"), site)
+    assert a.department == "党委组织部"      # the page's own institution in front is dropped
     assert a.published == "2025-05-07"  # the info line wins over the signature
+    # on another institution's page, the name stays whole
+    assert extract(URL, vsb(body=body), SITE).department == "南开大学党委组织部"
+
+
+@pytest.mark.parametrize("closing,dept", [
+    ("（文/党委组织部 图/轻院新闻社）", "党委组织部"),
+    ("（新闻中心学生摄影记者 王皓冉 王涵）", "新闻中心"),
+    ("（供稿：计算机科学技术学院工会）", "计算机科学技术学院工会"),
+    ("（记者 张三）", None),
+    ("（袁源）", None),
+])
+def test_closing_credit_lines_name_the_unit_and_are_not_body(closing, dept):
+    a = extract(URL, vsb(body=PARA + f"<p>{closing}</p>"), SITE)
+    assert a.department == dept
+    assert a.body.endswith("共同探讨人才培养。")
+
+
+@pytest.mark.parametrize("closing,source", [
+    ("来源：中华人民共和国教育部", "中华人民共和国教育部"),
+    ("转载来源：微软研究院AI头条", "微软研究院AI头条"),
+])
+def test_closing_source_lines(closing, source):
+    a = extract(URL, vsb(body=PARA + f"<p>{closing}</p>"), SITE)
+    assert a.source == source and a.department is None
+    assert a.body.endswith("共同探讨人才培养。")
+
+
+def test_site_default_department_and_aliases():
+    site = SiteConfig(id="cst", name="中北大学大数据学院", base_url="http://www.example.edu.cn/",
+                      lists=("x.htm",), article_pattern=r"/info/")
+    object.__setattr__(site, "department", "大数据学院")
+    object.__setattr__(site, "department_aliases", {"大数据团委": "大数据学院团委"})
+    assert extract(URL, vsb(), site).department == "大数据学院"
+    assert extract(URL, vsb(info="<span>来源：大数据团委</span>"), site).department == "大数据学院团委"
+    assert extract(URL, vsb(info="<span>来源：中北大学教务处</span>"), site).department == "教务处"
 
 
 def test_departments_list():
     assert normalise("智造学院") == "智能制造学院"
     assert normalise(" 信工学院 ") == "信息工程学院"
-    assert normalise("南开大学党委组织部") == "党委组织部"
     assert normalise("党委宣传部（新闻中心）") == "党委宣传部"
     assert normalise("不存在的处") is None and normalise("") is None and normalise(None) is None
-    assert looks_like_unit("教务管理科") and not looks_like_unit("张三")
+    assert looks_like_unit("教务管理科") and looks_like_unit("大数据学院学生科") and looks_like_unit("研招办")
+    assert not looks_like_unit("张三") and not looks_like_unit("李科") and not looks_like_unit("2023年")
+    assert not looks_like_unit("hdgfsys@126.com") and not looks_like_unit("召开会议，研究部署")
 
 
 def test_departments_file_is_extendable(tmp_path):
     f = tmp_path / "d.toml"
-    f.write_text('colleges = ["某大学"]\n[[department]]\nname = "机器人学院"\naliases = ["机器人系"]\n',
-                 encoding="utf-8")
+    f.write_text('[[department]]\nname = "机器人学院"\naliases = ["机器人系"]\n', encoding="utf-8")
     deps = Departments.from_toml(f)
     assert deps.normalise("机器人系") == "机器人学院"
-    assert deps.normalise("某大学机器人学院") == "机器人学院"
     assert Departments.from_toml(tmp_path / "missing.toml").normalise("教务处") is None
 
 
@@ -384,9 +426,9 @@ def test_notice_tail_is_not_body_but_signature_gives_department():
     assert [x.name for x in a.attachments] == ["决赛名单.docx"]
 
 
-def test_closing_contributor_line_stays_in_the_body():
+def test_closing_contributor_line_is_not_body_text():
     a = extract(URL, vsb(body=PARA + "<p>（智能制造学院供稿）</p>"))
-    assert a.body.endswith("（智能制造学院供稿）")
+    assert a.body.endswith("共同探讨人才培养。")
     assert a.department == "智能制造学院"
 
 

@@ -15,10 +15,11 @@ Truth file (one JSON object per article page, sorted by path):
 body), ``encoding``, ``case`` (tags), ``phrases`` (3 rare substrings of the body).
 The body is the text of every ``<p>`` of the content area in order, each
 stripped of surrounding whitespace and ``&nbsp;``, empty ones dropped, joined
-by ``\\n``; it includes closing lines such as （智能制造学院供稿）. A notice's
-closing tail is not body text: its signature (the unit over a date, which still
-names the department) and a final contact paragraph (联系人/联系电话/咨询电话…)
-are left out, as is the attachment list that follows the content area.
+by ``\\n``. A closing credit line such as （智能制造学院供稿） or （记者 杨帆） names who wrote
+the article and is not body text, and neither is a notice's closing tail: its signature (the
+unit over a date, which still names the department) and a final contact paragraph
+(联系人/联系电话/咨询电话…) are left out, as is the attachment list that follows
+the content area.
 """
 from __future__ import annotations
 
@@ -713,12 +714,17 @@ PUNCT = re.compile(r"[\s，。、；：？！“”‘’（）()《》【】〔
 CONTACT_HEADS = ("联系人", "联系电话", "咨询电话", "联系方式")
 
 
+CREDIT_LINE = re.compile(r"[（(](?:[^（）()]{2,40}供稿|(?:本报|本刊)?记者[^（）()]{1,40})[）)]")
+
+
 def reading_body(a: "Art", body: str) -> str:
-    """The body a reader reads: a notice's signature and a final contact
-    paragraph are its closing tail, not its text."""
-    if "signature" not in a.cases or not body:
-        return body
+    """The body a reader reads: a closing credit line (（X供稿）, （记者 X）), a notice's
+    signature and a final contact paragraph are its closing tail, not its text."""
     lines = body.split("\n")
+    if lines and CREDIT_LINE.fullmatch(lines[-1]):
+        lines = lines[:-1]
+    if "signature" not in a.cases or not body:
+        return "\n".join(lines)
     if lines[-len(a.signature):] == list(a.signature):
         lines = lines[:-len(a.signature)]
     if lines and lines[-1].startswith(CONTACT_HEADS):

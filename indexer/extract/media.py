@@ -1,0 +1,68 @@
+"""Images and attachments linked from the article."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import Tag
+
+from indexer.article import Attachment, Image
+from indexer.extract.text import inline_text, norm
+
+_ATTACH_EXT = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|7z|pptx?|wps|et|dps|txt|csv|ofd|caj)$", re.I)
+_ATTACH_URL = re.compile(r"(download\.jsp|DownloadAttachUrl|/_upload/article/files/|downloadfile|"
+                         r"/attach(?:ment)?s?/)", re.I)
+_ICON = re.compile(r"(/icon|icon_|_icon|fileicon|/_ueditor/themes/|/images/file|/ueditor/dialogs/|"
+                   r"/system/resource/|/emotion|/smiley|spacer\.gif|blank\.gif|loading\.gif)", re.I)
+
+
+def images_of(root: Tag, base: str) -> list[Image]:
+    out: list[Image] = []
+    seen: set[str] = set()
+    for img in root.find_all("img"):
+        src = ""
+        for attr in ("data-src", "data-original", "original-src", "data-url", "src"):
+            value = img.get(attr)
+            if value and not str(value).startswith("data:"):
+                src = str(value).strip()
+                break
+        if not src or _ICON.search(src):
+            continue
+        try:
+            w, h = int(str(img.get("width", "99")).rstrip("px")), int(str(img.get("height", "99")).rstrip("px"))
+            if w <= 24 or h <= 24:
+                continue
+        except ValueError:
+            pass
+        url = urljoin(base, src)
+        if url in seen:
+            continue
+        seen.add(url)
+        out.append(Image(url=url, alt=norm(str(img.get("alt") or img.get("title") or ""))))
+    return out
+
+
+def attachments_of(roots: Iterable[Tag], base: str) -> list[Attachment]:
+    out: list[Attachment] = []
+    seen: set[str] = set()
+    for root in roots:
+        for a in root.find_all("a", href=True):
+            href = str(a["href"]).strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            url = urljoin(base, href)
+            path = urlsplit(url).path
+            if not (_ATTACH_EXT.search(path) or _ATTACH_URL.search(url)):
+                continue
+            if url in seen:
+                continue
+            seen.add(url)
+            name = inline_text(a)
+            if not name:
+                attr = str(a.get("sudyfile-attr") or "")
+                m = re.search(r"'title'\s*:\s*'([^']+)'", attr)
+                name = m.group(1) if m else str(a.get("title") or "") or path.rsplit("/", 1)[-1]
+            name = re.sub(r"^附件\s*\d*\s*[:：]\s*", "", norm(name))
+            out.append(Attachment(url=url, name=name))
+    return out
