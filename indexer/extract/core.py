@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import CData, ProcessingInstruction
@@ -17,7 +16,7 @@ from indexer.extract.dates import find_date, url_date
 from indexer.extract.media import attachments_of, images_of
 from indexer.extract.parts import VSB_FORM, PageIndex, find_body, read_info_lines, select_first
 from indexer.extract.redirects import js_redirect, meta_refresh, same_page
-from indexer.extract.text import JUNK_TAGS, inline_text, norm, render_lines, within
+from indexer.extract.text import JUNK_TAGS, inline_text, join_url, norm, render_lines, within
 from indexer.extract.title import find_title, page_title, split_title_parts
 from indexer.extract.credits import labelled_fields, split_credits
 from indexer.extract.department import Context, department_and_source, is_reprint, signature
@@ -88,11 +87,27 @@ def page_column(soup: BeautifulSoup, site: SiteConfig | None, title: str, body_e
 
 def base_url_of(soup: BeautifulSoup, url: str) -> str:
     base = soup.find("base", href=True)
-    return urljoin(url, str(base["href"])) if base is not None else url
+    return (join_url(url, str(base["href"])) or url) if base is not None else url
 
 
 def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
             header_charset: str | None = None, column_hint: str | None = None) -> Article:
+    """Read one article page. Raises :class:`ExtractError` when the page is not one,
+    and for nothing else: a rule that trips over a page it did not foresee gives
+    the reason ``internal-error`` (with the exception named), never a crash of the
+    crawl."""
+    try:
+        return _extract(url, html, site, header_charset=header_charset, column_hint=column_hint)
+    except ExtractError:
+        raise
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, LookupError, RecursionError,
+            UnicodeError, AssertionError) as exc:
+        raise ExtractError("internal-error", f"{url}: the page could not be read "
+                           f"({type(exc).__name__}: {exc}); please report it with the page") from exc
+
+
+def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
+             header_charset: str | None = None, column_hint: str | None = None) -> Article:
     """Read one article page. Raises :class:`ExtractError` when the page is not one.
 
     ``column_hint`` is the column of the list page the crawler found the article
@@ -116,7 +131,7 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
 
     refresh = meta_refresh(soup)
     if refresh:
-        target = urljoin(base, refresh)
+        target = join_url(base, refresh) or refresh
         if not same_page(target, url):
             raise ExtractError("redirect", f"{url}: the page only redirects (meta refresh) to {target}",
                                target=target)
@@ -146,6 +161,7 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
     images: list[Image] = []
     attachments: list[Attachment] = []
     lines: list[str] = []
+    own_heading = False
     if body_el is not None:
         attach_roots = [body_el]
         form = index.first(VSB_FORM)
@@ -174,7 +190,7 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
 
     if not title:
         if not lines and js_target:
-            target = urljoin(base, js_target)
+            target = join_url(base, js_target) or js_target
             raise ExtractError("redirect", f"{url}: the page only redirects (script) to {target}",
                                target=target)
         raise ExtractError("no-title", f"{url}: no article title found (no heading element and an "
@@ -182,7 +198,7 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
                            "page is an article")
     body_chars = sum(len(line) for line in lines)
     if js_target and body_chars < 30 and not images:
-        target = urljoin(base, js_target)
+        target = join_url(base, js_target) or js_target
         if not same_page(target, url):
             raise ExtractError("redirect", f"{url}: the page only redirects (script) to {target}",
                                target=target)
@@ -198,10 +214,12 @@ def extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
         if el is not None:
             published = find_date(inline_text(el))
     info_text = "\n".join(info_lines)
-    published = published or find_date(info_text, labelled=True) or find_date(info_text) or url_date(url)
+    # the page's own labelled date (发布时间：, [更新：…]) before a date in the info
+    # line that belongs to the source it reprints (来源：新华网 2015-1-13)
+    published = published or find_date(info_text, labelled=True) or \
+        find_date("\n".join(render_lines(root)), labelled=True) or find_date(info_text) or url_date(url)
     signature_unit, signature_date = signature(signed_lines)
-    if published is None:
-        published = find_date("\n".join(render_lines(root)), labelled=True) or signature_date
+    published = published or signature_date
 
     # -- department and source ------------------------------------------------------
     selected = None

@@ -10,6 +10,7 @@ DATE = re.compile(
     r"(?:\s*(?:[T ]|日)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 _DATE_LABEL = re.compile(
     r"(?:发布|发表|发稿|发文|更新|上传|录入|创建|编辑|成文|印发)?(?:时间|日期)\s*[:：]|"
+    r"(?:发布|发表|发稿|更新)\s*[:：]|"
     r"(?:^|\s)(?:Date|Time|Published)\s*[:：]", re.I)
 _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})/"),           # /2025/05/27/, /20250527/
@@ -59,7 +60,10 @@ def _skip_space(text: str, pos: int) -> int:
 
 
 def url_date(url: str) -> str | None:
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:   # a malformed address names no date
+        return None
     for pattern in _URL_DATES:
         m = pattern.search(path)
         if m:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import Tag
 
 from indexer.article import Attachment, Image
-from indexer.extract.text import inline_text, norm
+from indexer.extract.text import inline_text, join_url, norm
 
 _ATTACH_EXT = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|7z|pptx?|wps|et|dps|txt|csv|ofd|caj)$", re.I)
 _ATTACH_URL = re.compile(r"(download\.jsp|DownloadAttachUrl|/_upload/article/files/|downloadfile|"
@@ -35,7 +35,9 @@ def images_of(root: Tag, base: str) -> list[Image]:
                 continue
         except ValueError:
             pass
-        url = urljoin(base, src)
+        url = join_url(base, src)
+        if url is None:
+            continue
         if url in seen:
             continue
         seen.add(url)
@@ -51,7 +53,9 @@ def attachments_of(roots: Iterable[Tag], base: str) -> list[Attachment]:
             href = str(a["href"]).strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
-            url = urljoin(base, href)
+            url = join_url(base, href)
+            if url is None:
+                continue
             path = urlsplit(url).path
             if not (_ATTACH_EXT.search(path) or _ATTACH_URL.search(url)):
                 continue

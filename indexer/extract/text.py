@@ -5,6 +5,7 @@ space."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
@@ -118,3 +119,14 @@ def norm(text: str) -> str:
 def squash(text: str) -> str:
     """For comparing headings: no spaces, no punctuation."""
     return re.sub(r"[\s\u3000\xa0·:：,，.。!！?？\"'“”‘’《》〈〉()（）\[\]【】\-—_|｜]+", "", text)
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``, or ``None`` when either is malformed
+    (a link whose host is ``[Nucl. Phys. B 612 (2001) 25]`` makes urljoin raise)."""
+    try:
+        url = urljoin(base, href.strip())
+        urlsplit(url).hostname  # noqa: B018 (raises on a malformed host)
+        return url
+    except ValueError:
+        return None
