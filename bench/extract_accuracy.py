@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,10 +134,17 @@ def compare(article: Article | None, truth: dict) -> dict[str, bool | None]:
                    if got is not None else False) if rec("published") else None
     for key in ("department", "column", "source"):
         out[key] = (got is not None and accepts(truth[key], getattr(got, key))) if rec(key) else None
-    out["body start"] = (got is not None and got.body.startswith(truth["body_starts"])) \
+    body = _spaces(got.body) if got is not None else ""
+    out["body start"] = (got is not None and body.startswith(_spaces(truth["body_starts"]))) \
         if rec("body_starts") else None
-    out["body end"] = (got is not None and got.body.endswith(truth["body_ends"])) if rec("body_ends") else None
+    out["body end"] = (got is not None and body.endswith(_spaces(truth["body_ends"]))) \
+        if rec("body_ends") else None
     return out
+
+
+def _spaces(text: str) -> str:
+    """Whitespace collapsed to single spaces, as the labels record the text."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def accepts(want: object, got: object) -> bool:

@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -161,6 +162,8 @@ def run_site(name: str, folder: Path, work: Path, misses: bool) -> SiteResult:
     env = {**os.environ, "HTTP_PROXY": f"http://127.0.0.1:{proxy.server_address[1]}",
            "http_proxy": f"http://127.0.0.1:{proxy.server_address[1]}", "NO_PROXY": "", "no_proxy": ""}
     data_dir = work / f"data-{name}"
+    if data_dir.exists():   # a first crawl every time: a second would re-read nothing
+        shutil.rmtree(data_dir)
     try:
         done = subprocess.run([sys.executable, "-m", "indexer.cli", "--data-dir", str(data_dir), "update",
                                "--site", str(fast), "--quiet"], env=env, cwd=ROOT, capture_output=True,

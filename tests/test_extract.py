@@ -421,7 +421,9 @@ def test_notice_tail_is_not_body_but_signature_gives_department():
 <p>附件：<a href="/_upload/article/files/a/b/名单.docx">决赛名单.docx</a></p>
 <p>教务处、经济学院</p><p>2026年3月26日</p></div></body></html>"""
     a = extract("https://jwc.example.edu.cn/2026/0326/c1a2/page.htm", html)
-    assert a.body == "各学院：\n大赛将于4月举行，择优录取参加省赛。"
+    # the contact section is text a reader needs; the attachment line and the
+    # signature are the notice's tail
+    assert a.body == "各学院：\n大赛将于4月举行，择优录取参加省赛。\n三、联系方式\n1.竞赛联系人：经济学院高老师，电话18768402456。"
     assert a.department == "教务处"
     assert [x.name for x in a.attachments] == ["决赛名单.docx"]
 
@@ -438,6 +440,7 @@ def test_tail_rules_leave_ordinary_text_alone():
             "<p>三、其他要求</p><p>请按时提交材料。</p>")
     a = extract(URL, vsb(body=body))
     assert a.body.endswith("三、其他要求\n请按时提交材料。")
-    # a closing sentence over a date is no signature of a unit
+    # a closing sentence over a date is no signature of a unit; the date closes
+    # the notice and is no text
     a = extract(URL, vsb(body=PARA + "<p>特此通知</p><p>2026年3月26日</p>"))
-    assert a.body.endswith("特此通知\n2026年3月26日")
+    assert a.body.endswith("特此通知") and a.department is None

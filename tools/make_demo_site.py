@@ -16,10 +16,10 @@ body), ``encoding``, ``case`` (tags), ``phrases`` (3 rare substrings of the body
 The body is the text of every ``<p>`` of the content area in order, each
 stripped of surrounding whitespace and ``&nbsp;``, empty ones dropped, joined
 by ``\\n``. A closing credit line such as （智能制造学院供稿） or （记者 杨帆） names who wrote
-the article and is not body text, and neither is a notice's closing tail: its signature (the
-unit over a date, which still names the department) and a final contact paragraph
-(联系人/联系电话/咨询电话…) are left out, as is the attachment list that follows
-the content area.
+the article and is not body text, and neither is a notice's signature (the unit over a
+date, which still names the department) or the attachment list that follows the content
+area; a notice's contact paragraph (联系人/联系电话/咨询电话…) is text a reader needs and
+stays.
 """
 from __future__ import annotations
 
@@ -711,15 +711,13 @@ def tiny_doc(text: str) -> bytes:
 PUNCT = re.compile(r"[\s，。、；：？！“”‘’（）()《》【】〔〕…—,.;:?!\"'·%％/\-+\[\]0-9A-Za-z]")
 
 
-CONTACT_HEADS = ("联系人", "联系电话", "咨询电话", "联系方式")
-
-
 CREDIT_LINE = re.compile(r"[（(](?:[^（）()]{2,40}供稿|(?:本报|本刊)?记者[^（）()]{1,40})[）)]")
 
 
 def reading_body(a: "Art", body: str) -> str:
-    """The body a reader reads: a closing credit line (（X供稿）, （记者 X）), a notice's
-    signature and a final contact paragraph are its closing tail, not its text."""
+    """The body a reader reads: a closing credit line (（X供稿）, （记者 X）) and a
+    notice's signature are its closing tail, not its text; a notice's contact
+    paragraph is text a reader needs and stays."""
     lines = body.split("\n")
     if lines and CREDIT_LINE.fullmatch(lines[-1]):
         lines = lines[:-1]
@@ -727,8 +725,6 @@ def reading_body(a: "Art", body: str) -> str:
         return "\n".join(lines)
     if lines[-len(a.signature):] == list(a.signature):
         lines = lines[:-len(a.signature)]
-    if lines and lines[-1].startswith(CONTACT_HEADS):
-        lines = lines[:-1]
     return "\n".join(lines)
 
 

@@ -8,10 +8,8 @@ import re
 
 from bs4 import Tag
 
-from indexer.article import Attachment
-from indexer.extract.dates import DATE, SIGNATURE_DATE
+from indexer.extract.dates import DATE
 from indexer.extract.text import BLOCK_TAGS, inline_text, squash
-from indexer.extract.department import is_signature_unit_line
 
 _NAV_WORDS = {"关闭", "返回", "打印", "关闭窗口", "打印本页", "打印此页", "打印文章", "返回顶部", "返回列表",
               "返回首页", "返回上页", "返回上一页", "收藏", "收藏本页", "加入收藏", "分享", "分享到", "大", "中", "小",
@@ -142,52 +140,3 @@ def centred_lead(body_el: Tag, title: str) -> bool:
     return centred and block is not None and squash(inline_text(block)) == squashed
 
 
-#: A heading that opens a notice's closing contact section.
-_CONTACT_HEAD = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．])?\s*"
-    r"(?:联系方式|联系办法|联系人|联系电话|咨询电话|咨询方式|联系与咨询|咨询联系)\s*(?:[:：].{0,80})?$")
-_SECTION_HEAD = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*、")  # a later section: not a closing tail
-_ATTACH_LINE = re.compile(r"^(?:附件|附表|附)\s*\d{0,2}\s*[:：【\[]|^附件\s*\d{0,2}\s*$|^附件\s*\d{1,2}\s*[.、．]")
-
-
-
-
-def drop_notice_tail(lines: list[str], attachments: list[Attachment]) -> list[str]:
-    """A notice's closing tail is not body text: the signature (unit lines over a
-    date), the lines naming its attachments (listed as attachments already) and a
-    final contact section (联系方式/联系人/联系电话/咨询电话 and what follows it).
-    A （X供稿） closing line is the article's own last line and stays."""
-    out = list(lines)
-    names = {squash(a.name) for a in attachments if a.name}
-
-    def is_attachment_line(line: str) -> bool:
-        if len(line) > 160:
-            return False
-        if _ATTACH_LINE.match(line):
-            return True
-        sq = squash(re.sub(r"^\d{1,2}\s*[.、．]\s*", "", line))
-        return bool(sq) and sq in names
-
-    changed = True
-    while changed and len(out) > 1:
-        changed = False
-        # the signature: one or two unit lines over a date line
-        if SIGNATURE_DATE.match(out[-1].replace(" ", "")):
-            units = 0
-            while units < 3 and len(out) - 1 - units > 1 and is_signature_unit_line(out[-2 - units]):
-                units += 1
-            if units:
-                del out[len(out) - 1 - units:]
-                changed = True
-        # attachment-name lines
-        while len(out) > 1 and is_attachment_line(out[-1]):
-            out.pop()
-            changed = True
-        # a final contact section: its heading within the last few lines, short lines after it
-        for i in range(len(out) - 1, max(0, len(out) - 7), -1):
-            if i > 0 and _CONTACT_HEAD.match(out[i].strip()) and all(len(x) < 200 for x in out[i:]) \
-                    and not any(_SECTION_HEAD.match(x) for x in out[i + 1:]):
-                del out[i:]
-                changed = True
-                break
-    return out

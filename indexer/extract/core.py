@@ -9,7 +9,7 @@ from bs4.element import CData, ProcessingInstruction
 
 from indexer.article import Article, Attachment, ExtractError, Image
 from indexer.charset import decode_html, is_html
-from indexer.extract.body import centred_lead, clean_body_lines, drop_hidden, drop_junk_elements, drop_notice_tail
+from indexer.extract.body import centred_lead, clean_body_lines, drop_hidden, drop_junk_elements
 from indexer.extract.column import (CRUMB_SKIP, breadcrumb_column, column_problem, crumbs_of, section_elements,
                                     section_heading, useful_crumb, vsb_editable)
 from indexer.extract.dates import find_date, url_date
@@ -18,8 +18,9 @@ from indexer.extract.parts import VSB_FORM, PageIndex, find_body, read_info_line
 from indexer.extract.redirects import js_redirect, meta_refresh, same_page
 from indexer.extract.text import JUNK_TAGS, inline_text, join_url, norm, render_lines, within
 from indexer.extract.title import find_title, page_title, split_title_parts
-from indexer.extract.credits import labelled_fields, split_credits
-from indexer.extract.department import Context, department_and_source, is_reprint, signature
+from indexer.extract.credits import labelled_fields
+from indexer.extract.department import Context, department_and_source, is_reprint
+from indexer.extract.tail import split_tail
 from indexer.extract.units import institution_of
 from indexer.sites import SiteConfig
 
@@ -182,11 +183,8 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
         own_heading = centred_lead(body_el, title)
         lines = render_lines(body_el)
     lines = clean_body_lines(lines, title if title_shown and not own_heading else "", info_lines)
-    lines, closing = split_credits(lines)   # （X供稿）, （文/… 图/…）, 来源：…, 审核：…
-    signed_lines = lines  # the department and the date may come from the tail cut off below
-    lines = drop_notice_tail(lines, attachments)
-    lines, more = split_credits(lines)      # credits above a signature
-    closing = {**more, **closing}
+    tail = split_tail(lines, attachments)   # credits, attachment lines, the signature
+    lines = tail.body
 
     if not title:
         if not lines and js_target:
@@ -218,8 +216,7 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
     # line that belongs to the source it reprints (来源：新华网 2015-1-13)
     published = published or find_date(info_text, labelled=True) or \
         find_date("\n".join(render_lines(root)), labelled=True) or find_date(info_text) or url_date(url)
-    signature_unit, signature_date = signature(signed_lines)
-    published = published or signature_date
+    published = published or tail.signed
 
     # -- department and source ------------------------------------------------------
     selected = None
@@ -229,7 +226,7 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
             value = inline_text(el)
             selected = labelled_fields([value]).get("来源") or value
     ctx = unit_context(site, doc_title, root, reprint=bool(lines) and is_reprint(lines[0]))
-    department, source = department_and_source(fields, closing, signature_unit, ctx, selected)
+    department, source = department_and_source(fields, tail.fields, tail.signer, ctx, selected)
 
     return Article(
         url=url, site=site_id, title=title, body="\n".join(lines), published=published,

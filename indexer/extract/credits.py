@@ -78,18 +78,3 @@ def credit_fields(line: str) -> dict[str, str] | None:
         fields = labelled_fields([inner.strip()])
         return fields or None
     return None
-
-
-def split_credits(lines: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The body without its closing credit lines, and the fields they name (the
-    last lines first: the nearest credit wins)."""
-    out = list(lines)
-    fields: dict[str, str] = {}
-    while len(out) > 1:
-        found = credit_fields(out[-1])
-        if found is None:
-            break
-        for k, v in found.items():
-            fields.setdefault(k, v)
-        out.pop()
-    return out, fields

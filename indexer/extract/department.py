@@ -14,9 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from indexer.extract.dates import DATE, SIGNATURE_DATE, to_iso
+from indexer.extract.dates import DATE
 from indexer.extract.text import squash
-from indexer.extract.units import canonical, looks_like_unit, unit_in
+from indexer.extract.units import canonical, unit_in
 
 _OUTLET_SUFFIX = re.compile(
     r"(日报|晚报|晨报|早报|商报|时报|周报|导报|青年报|法制报|教育报|科学报|报社|报|新闻网|网|电视台|广播电台|"
@@ -104,34 +104,6 @@ def outlet_name(value: str, reprint: bool = False, ctx: Context | None = None) -
         if edition and len(word) >= 2 and not re.search(r"\d", word) and ctx.unit(word, origin=True) is None:
             return word
     return None
-
-
-def signature(lines: list[str]) -> tuple[str | None, str | None]:
-    """A notice's closing signature: a unit line over a date line at the very end.
-    Returns (the first signing unit as written, the date)."""
-    if len(lines) < 2:
-        return None, None
-    m = SIGNATURE_DATE.match(lines[-1].replace(" ", ""))
-    if not m:
-        return None, None
-    signed = to_iso(*m.groups())
-    unit_line = lines[-2].strip()
-    if len(unit_line) > 40 or re.search(r"[。！？；]", unit_line):
-        return None, signed
-    for part in re.split(r"[、，,\s/；;]+", unit_line):  # 与/和 belong to names (国际交流与合作处)
-        if part:
-            return (part if looks_like_unit(part) else None), signed
-    return None, signed
-
-
-def is_signature_unit_line(line: str) -> bool:
-    """A signing unit (or several, 、-separated): short, no sentence punctuation
-    or digits, and each part named like a unit (教务处, 经济学院, 校团委 …)."""
-    line = line.strip()
-    if not 1 < len(line) <= 40 or re.search(r"[。！？；：:，,\d]", line):
-        return False
-    parts = [p for p in re.split(r"[、\s/]+", line) if p]
-    return bool(parts) and all(looks_like_unit(p) for p in parts)
 
 
 def department_and_source(info: Mapping[str, str], closing: Mapping[str, str], signature_unit: str | None,

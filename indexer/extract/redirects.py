@@ -36,5 +36,8 @@ def js_redirect(soup: BeautifulSoup) -> str | None:
 
 
 def same_page(a: str, b: str) -> bool:
-    pa, pb = urlsplit(a), urlsplit(b)
+    try:
+        pa, pb = urlsplit(a), urlsplit(b)
+    except ValueError:   # a malformed target is no other page to go to
+        return True
     return (pa.netloc.lower(), pa.path.rstrip("/"), pa.query) == (pb.netloc.lower(), pb.path.rstrip("/"), pb.query)
