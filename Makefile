@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_PORT ?= 8001
 
-.PHONY: demo test install browser bench clean
+.PHONY: demo test install browser system-packages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,16 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; \
 	fi
 
-test: install browser
+# Debian's antiword and catdoc, which read old binary .doc attachments (tests of
+# indexer/attachtext), installed when missing.
+system-packages:
+	@if ! command -v antiword >/dev/null 2>&1 || ! command -v catdoc >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq antiword catdoc; \
+	fi
+
+test: install browser system-packages
 	$(BIN)/python -m pytest
 
 demo: install
