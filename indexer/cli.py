@@ -1,7 +1,11 @@
 """``news-indexer``: a thin command line over the crawler, store and index.
 
-Exit status, for cron: 0 success; 1 finished, but some pages failed; 2 a
-configuration or usage error; 75 (EX_TEMPFAIL) another run holds the lock.
+Exit status, for cron: 0 success; 1 something new went wrong (pages failed
+that had not failed the same way on the last runs, or a site's crawl stopped on
+an error); 2 a configuration or usage error; 75 (EX_TEMPFAIL) another run holds
+the lock.
+
+The global options (``--data-dir``, ``-v``) go before or after the command.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -118,7 +123,6 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     from urllib.parse import urlsplit
 
     from indexer.crawl import Crawler, CrawlReport
-    from indexer.index import sync
     from indexer.store import Store
     sites = _sites(args)
     data_dir = _data_dir(args)
@@ -131,31 +135,48 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     with Store(paths.store_path(data_dir)) as store:
         bar, tick = _progress(args.quiet, _expected_pages(store, sites))
 
+    stop = threading.Event()   # Ctrl-C: the crawls in the other threads stop at their next fetch
+
     def crawl_host(host_sites: list) -> list[CrawlReport]:
         with Store(paths.store_path(data_dir)) as store:
-            return [Crawler(site, store, progress=tick).run() for site in host_sites]
+            return [Crawler(site, store, progress=tick, stop=stop).run() for site in host_sites]
 
     status = EXIT_OK
     with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
         with ThreadPoolExecutor(max_workers=min(4, len(by_host))) as pool:
             futures = [pool.submit(crawl_host, group) for group in by_host.values()]
-            for future in as_completed(futures):
-                for report in future.result():
-                    line = report.summary()
-                    if index_after:
-                        t0 = time.monotonic()
-                        st = sync(store, data_dir)
-                        line += (f" indexed={st.added} deleted={st.deleted}"
-                                 f" index_took={time.monotonic() - t0:.1f}s")
-                    if bar is not None:
-                        bar.write(line)
-                    else:
-                        print(line, flush=True)
-                    if report.counts.failed:
-                        status = EXIT_FAILURES
+            try:
+                for future in as_completed(futures):
+                    for report in future.result():
+                        if _report(report, store, data_dir, bar, index_after) != EXIT_OK:
+                            status = EXIT_FAILURES
+            except KeyboardInterrupt:
+                stop.set()
+                for future in futures:
+                    future.cancel()
+                raise
     if bar is not None:
         bar.close()
     return status
+
+
+def _report(report, store, data_dir: Path, bar, index_after: bool) -> int:
+    """Print one site's summary line (and index its changes); its exit status."""
+    from indexer.index import sync
+    line = report.summary()
+    if index_after:
+        t0 = time.monotonic()
+        st = sync(store, data_dir)
+        line += f" indexed={st.added} deleted={st.deleted} index_took={time.monotonic() - t0:.1f}s"
+    (bar.write if bar is not None else lambda text: print(text, flush=True))(line)
+    if report.status == "error":
+        print(f"news-indexer: site {report.site}: the crawl stopped with an error (run #{report.run_id}, "
+              f"recorded as error; the other sites went on): {report.error}", file=sys.stderr, flush=True)
+        return EXIT_FAILURES
+    if report.counts.empty_lists:
+        print(f"news-indexer: site {report.site}: {report.counts.empty_lists} configured list page(s) gave no "
+              "article link; `news-indexer stats --failures` names them", file=sys.stderr, flush=True)
+    return EXIT_FAILURES if report.counts.failed else EXIT_OK
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -213,11 +234,35 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print("last runs:")
         for r in store.recent_runs(10):
             print(f"  #{r['id']} {r['site']} {r['started_at']} {r['status']}: fetched={r['fetched']} "
-                  f"new={r['new']} changed={r['changed']} removed={r['removed']} failed={r['failed']}")
+                  f"new={r['new']} changed={r['changed']} removed={r['removed']} failed={r['failed']} "
+                  f"persistent={r['persistent']} empty_lists={r['empty_lists']}"
+                  + (f" error: {r['error']}" if r["error"] else ""))
         errors = store.failure_counts()
         if errors:
             print("errors by reason: " + ", ".join(f"{k}={v}" for k, v in errors))
+        warnings = store.failure_counts(warnings=True)
+        if warnings:
+            print("warnings by reason: " + ", ".join(f"{k}={v}" for k, v in warnings))
+        if args.failures:
+            _print_failing(store)
+        elif store.failing():
+            print(f"failing now: {len(store.failing())} page(s); `news-indexer stats --failures` lists them")
     return EXIT_OK
+
+
+def _print_failing(store) -> None:
+    """Every URL whose last try failed: its reason, since when, and whether it is
+    persistent (no longer counted as failed; retried once a day)."""
+    from indexer.failures import PERSISTENT_AFTER, is_persistent
+    rows = store.failing()
+    print(f"failing now: {len(rows)} page(s)" + (" (none)" if not rows else ""))
+    for r in rows:
+        runs = "run" if r["streak"] == 1 else "runs"
+        mark = ("warning" if r["warning"] else
+                "persistent, retried once a day" if is_persistent(r) else
+                f"counted as failed; persistent after {PERSISTENT_AFTER} runs in a row")
+        print(f"  {r['site']} {r['url']}\n    {r['reason']}: {r['detail'] or ''}\n"
+              f"    {r['streak']} {runs} in a row (last run #{r['last_run']}, {r['last_at']}); {mark}")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -244,6 +289,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     site = load_site(args.site) if args.site else None
     target = args.target
     charset = None
+    if args.url and target.startswith(("http://", "https://")):
+        raise UsageError("--url names the address of a saved page; give a file, not a URL, with it")
+    if args.url and not args.url.startswith(("http://", "https://")):
+        raise UsageError(f"--url {args.url}: give the page's http(s) address, such as "
+                         "https://www.ybzy.cn/info/1012/34567.htm")
     if target.startswith(("http://", "https://")):
         fetcher = Fetcher.for_site(site) if site else Fetcher("CollegeNewsSearch/0.1 (extract)", delay=0)
         res = fetcher.fetch(target)
@@ -256,7 +306,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             raw = Path(target).read_bytes()
         except OSError as exc:
             raise UsageError(f"cannot read {target}: {exc.strerror}") from None
-        url = Path(target).resolve().as_uri()
+        # read as if fetched from --url: relative links, URL patterns and dates in the URL
+        url = args.url or Path(target).resolve().as_uri()
     try:
         article = extract(url, raw, site, header_charset=charset)
     except ExtractError as exc:
@@ -299,11 +350,21 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _global_options(p: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before or after its name. After it, they
+    default to SUPPRESS, so they do not undo one given before it."""
+    p.add_argument("--data-dir", default=default,
+                   help="where the crawl store and index live (default: $NEWS_DATA_DIR or data/var)")
+    p.add_argument("-v", "--verbose", action="store_true", default=False if default is None else default,
+                   help="log every page")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="news-indexer", description="Crawl, extract and index college news.")
-    p.add_argument("--data-dir", help="where the crawl store and index live (default: $NEWS_DATA_DIR or data/var)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log every page")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _global_options(p, None)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_parser_with(common))
 
     def site_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--site", action="append", metavar="CONFIG",
@@ -321,7 +382,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_crawl)
     sub.add_parser("index", help="apply the store's changes to the index").set_defaults(func=cmd_index)
     sub.add_parser("reindex", help="rebuild the index from the store, no network").set_defaults(func=cmd_reindex)
-    sub.add_parser("stats", help="what the store holds and what the last runs did").set_defaults(func=cmd_stats)
+    sp = sub.add_parser("stats", help="what the store holds and what the last runs did")
+    sp.add_argument("--failures", action="store_true",
+                    help="list the pages failing now, with their reasons and how many runs in a row")
+    sp.set_defaults(func=cmd_stats)
     sp = sub.add_parser("export", help="write every stored article as JSON lines")
     sp.add_argument("--jsonl", action="store_true", default=True, help="JSON lines (the only format)")
     sp.add_argument("-o", "--output", help="a file (default: standard output)")
@@ -329,12 +393,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("extract", help="show what the extractor reads from one page")
     sp.add_argument("target", metavar="PATH_OR_URL")
     sp.add_argument("--site", help="the site configuration to apply")
+    sp.add_argument("--url", help="for a saved page: the address it was fetched from (relative links, "
+                                  "the article pattern and dates in the URL are read against it)")
     sp.add_argument("--json", action="store_true", help="print JSON")
     sp.set_defaults(func=cmd_extract)
-    sp = sub.add_parser("check-site", help="fetch one list page and its first articles; show what was read")
+    sp = sub.add_parser("check-site", help="fetch every list page and a few articles; show what was read")
     sp.add_argument("config", metavar="CONFIG")
     sp.add_argument("--base-url", help="check the site at this address instead of its configured one")
-    sp.add_argument("--articles", type=int, default=5, help="how many articles to read (default 5)")
+    sp.add_argument("--articles", type=int, default=5,
+                    help="how many articles to read in all, taken in turn from each list (default 5)")
     sp.set_defaults(func=cmd_check_site)
     sp = sub.add_parser("remove", help="take articles down; they stay out of the index")
     sp.add_argument("url", nargs="+")
@@ -347,6 +414,27 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-q", "--quiet", action="store_true", help="no request log")
     sp.set_defaults(func=cmd_demo_site)
     return p
+
+
+def _parser_with(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """A parser class whose every instance (each command's) takes ``common``'s options."""
+    class CommandParser(argparse.ArgumentParser):
+        def __init__(self, *a, **kw) -> None:
+            kw.setdefault("parents", [common])
+            super().__init__(*a, **kw)
+    return CommandParser
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of standard output went away (``news-indexer export | head``):
+    stop quietly, as ``cat`` does, instead of with a traceback. Standard output is
+    pointed at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass   # stdout is not a file (a test's StringIO): nothing to flush at exit
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -367,8 +455,10 @@ def main(argv: list[str] | None = None) -> int:
     except Locked as exc:
         print(f"news-indexer: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except KeyboardInterrupt:
-        print("news-indexer: interrupted", file=sys.stderr)
+        print("news-indexer: interrupted (the runs under way are recorded as interrupted)", file=sys.stderr)
         return 130
 
 

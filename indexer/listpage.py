@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
@@ -21,7 +21,8 @@ from indexer.extract import (JUNK_TAGS, breadcrumb_column, find_date, inline_tex
                              split_site_title, vsb_editable, within)
 from indexer.sites import SiteConfig
 
-__all__ = ["ListLink", "ListPage", "parse_list", "normalise_url", "looks_like_article_url"]
+__all__ = ["ListLink", "ListPage", "parse_list", "normalise_url", "absolute_url", "looks_like_article_url",
+           "near_misses"]
 
 
 @dataclass
@@ -70,7 +71,7 @@ def normalise_url(url: str) -> str:
         port = parts.port
     except ValueError:
         port = None
-    netloc = host
+    netloc = f"[{host}]" if ":" in host else host   # an IPv6 literal keeps its brackets
     if parts.username:
         cred = parts.username + (f":{parts.password}" if parts.password else "")
         netloc = f"{cred}@{host}"
@@ -85,12 +86,34 @@ def normalise_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+_HOST_OK = re.compile(r"[\w.-]+|\[[0-9A-Fa-f:.]+\]")
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` and normalised, or None when it is no
+    usable URL: links in real pages carry citations and headlines where a host
+    should be (``http://[Nucl. Phys. B 612 (2001) 25]``, ``//天津日报：天工开物``), which
+    the URL parser refuses with ``ValueError``; such a link is skipped, not fatal."""
+    try:
+        url = normalise_url(urljoin(base, href.strip()))
+        parts = urlsplit(url)
+        parts.port   # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https"):
+        host = parts.netloc.rsplit("@", 1)[-1]
+        host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if not parts.hostname or not _HOST_OK.fullmatch(host):
+            return None
+    return url
+
+
 #: Article URL shapes of the CMSes college sites run on, for pages without a site
 #: configuration.
 GENERIC_ARTICLE = re.compile(
-    r"/info/\d+/\d+\.s?html?$"                          # VSB/博达
+    r"/info/\d+/\d+(?:-\d+)?\.s?html?$"                 # VSB/博达
     r"|[?&]wbnewsid=\d+"                                # VSB, older content.jsp
-    r"|/c\d+a\d+/page\.(?:htm|psp)$"                     # WebPlus/SUDY
+    r"|/c\d+a\d+/page\.(?:html?|psp)$"                   # WebPlus/SUDY
     r"|/system/\d{4}/\d{2}/\d{2}/\d+\.s?html?$"         # ECMS (news.nankai …)
     r"|/t\d{8}_\d+\.s?html?$"                           # TRS WCM
     r"|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$"   # 大汉
@@ -176,7 +199,7 @@ def parse_list(url: str, html: bytes | str, site: SiteConfig | None = None) -> L
         text = html or ""
     soup = BeautifulSoup(text, "lxml")
     base_tag = soup.find("base", href=True)
-    base = urljoin(url, str(base_tag["href"])) if base_tag is not None else url
+    base = (absolute_url(url, str(base_tag["href"])) or url) if base_tag is not None else url
     doc_title = page_title(soup)
     vsb_column = vsb_editable(soup, ("栏目名称", "栏目名", "当前栏目"))
     for tag in soup.find_all([t for t in JUNK_TAGS if t not in ("head",)]):
@@ -193,8 +216,8 @@ def parse_list(url: str, html: bytes | str, site: SiteConfig | None = None) -> L
         href = str(a["href"]).strip()
         if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
             continue
-        absolute = normalise_url(urljoin(base, href))
-        if absolute == this or not _host_ok(absolute, url, site) or not looks_like_article_url(absolute, site):
+        absolute = absolute_url(base, href)
+        if absolute is None or absolute == this or not _host_ok(absolute, url, site) or not looks_like_article_url(absolute, site):
             continue
         url_of[id(a)] = absolute
         sig = _signature(a)
@@ -285,7 +308,7 @@ def _pagination(soup: BeautifulSoup, base: str, article: dict[int, str]) -> tupl
         if _PAGE_TEXT.match(text) or _PAGE_CLASS.search(classes) or any(a is x for x in by_text + by_class):
             candidates.append(a)
     anchor = (by_text or by_class or [None])[0]
-    next_url = normalise_url(urljoin(base, str(anchor["href"]).strip())) if anchor is not None else None
+    next_url = absolute_url(base, str(anchor["href"])) if anchor is not None else None
     page_links: list[str] = []
     # only the pagination block: the nearest ancestor of the next link (or of the
     # first page-number link) holding two or more page links
@@ -301,9 +324,54 @@ def _pagination(soup: BeautifulSoup, base: str, article: dict[int, str]) -> tupl
     if block is not None:
         for a in candidates:
             if within(a, block):
-                link = normalise_url(urljoin(base, str(a["href"]).strip()))
-                if link not in page_links:
+                link = absolute_url(base, str(a["href"]))
+                if link is not None and link not in page_links:
                     page_links.append(link)
     if next_url and next_url not in page_links:
         page_links.append(next_url)
     return next_url, page_links
+
+
+# ---------------------------------------------------------------------------
+# Near misses: what a configuration's pattern may have missed
+# ---------------------------------------------------------------------------
+
+#: Any URL shaped like an article page: a long number in its last segment, or an id parameter.
+_ARTICLE_SHAPE = re.compile(r"/[^/]*\d{3,}[^/]*\.(?:s?html?|jsp|php|aspx?|psp)$|[?&]\w*id=\d+", re.I)
+
+
+def near_misses(url: str, html: bytes | str, site: SiteConfig, limit: int = 10) -> list[tuple[str, str]]:
+    """Links of a list page that look like articles although the site's article
+    pattern takes none of them: ``(url, note)`` pairs, the URL percent-decoded as
+    a person reads it. For ``check-site``, when a list gives no article link."""
+    if isinstance(html, (bytes, bytearray)):
+        text = decode_html(bytes(html), None, site.encoding)[0]
+    else:
+        text = html or ""
+    soup = BeautifulSoup(text, "lxml")
+    base_tag = soup.find("base", href=True)
+    base = (absolute_url(url, str(base_tag["href"])) or url) if base_tag is not None else url
+    this = normalise_url(url)
+    found: dict[str, str] = {}
+    for a in soup.find_all("a", href=True):
+        href = str(a["href"]).strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#", "tel:")):
+            continue
+        absolute = absolute_url(base, href)
+        if absolute is None or absolute == this or absolute in found or \
+                urlsplit(absolute).scheme not in ("http", "https"):
+            continue
+        words = re.sub(r"[\s<>《》«»‹›]+", "", inline_text(a)) or str(a.get("title") or "")
+        if _PAGE_TEXT.match(words) or len(words) < 4:
+            continue   # pagination and navigation, not a headline
+        split = urlsplit(absolute)
+        shape = split.path + ("?" + split.query if split.query else "")
+        if site.is_article_url(absolute):
+            if not _host_ok(absolute, url, site):
+                found[absolute] = f"on {split.hostname}, not in allowed_hosts"
+            continue
+        if GENERIC_ARTICLE.search(shape) or _ARTICLE_SHAPE.search(shape):
+            found[absolute] = "not matched by article_pattern"
+        if len(found) >= limit:
+            break
+    return [(unquote(u), note) for u, note in found.items()]

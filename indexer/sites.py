@@ -6,7 +6,11 @@ A configuration is a few lines because the CMS profile supplies the rest::
     name = "宜宾职业技术学院"
     base_url = "https://www.ybzy.cn/"
     profile = "vsb"
-    lists = ["jryz.htm"]
+    lists = ["jryz.htm", { path = "xwzx/tzgg.htm", column = "通知公告" }]
+
+A ``lists`` entry is a path, or a table naming the column its articles sit in
+(used when an article page names none; the list page's own column name comes
+next, then the site-wide ``column``).
 
 Every mistake is reported as a :class:`ConfigError` naming the file, the key and
 what would fix it.
@@ -24,10 +28,12 @@ import soupsieve
 
 #: URL patterns of article pages, per CMS family.
 PROFILES: dict[str, str] = {
-    # VSB/博达: info/<column id>/<article id>.htm, or the older content.jsp?wbnewsid=
-    "vsb": r"/info/\d+/\d+\.htm$|[?&]wbnewsid=\d+",
-    # WebPlus (SUDY): /2021/0716/c21558a534756/page.htm
-    "webplus": r"/c\d+a\d+/page\.htm$",
+    # VSB/博达: info/<column id>/<article id>.htm (.html where a site saves it so, -1.htm
+    # for some republished copies; not <id>_2.htm, an article's second page), or the
+    # older content.jsp?wbnewsid=
+    "vsb": r"/info/\d+/\d+(?:-\d+)?\.html?$|[?&]wbnewsid=\d+",
+    # WebPlus (SUDY): /2021/0716/c21558a534756/page.htm (page.html, page.psp on some sites)
+    "webplus": r"/c\d+a\d+/page\.(?:html?|psp)$",
     # anything else must name its own pattern
     "generic": r"",
 }
@@ -79,17 +85,28 @@ class SiteConfig:
     recheck_days: int = 7
     selectors: Selectors = field(default_factory=Selectors)
     path: str = ""
+    #: (list path, column) for the ``lists`` entries that name their column
+    list_columns: tuple[tuple[str, str], ...] = ()
 
     def is_article_url(self, url: str) -> bool:
         return bool(self.article_pattern) and re.search(self.article_pattern, url) is not None
 
     def is_allowed_host(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:   # a malformed URL (a host such as "[Nucl. Phys. B 612]") is no one's
+            return False
         return host in self.allowed_hosts
 
     @property
     def list_urls(self) -> tuple[str, ...]:
         return tuple(urljoin(self.base_url, x) for x in self.lists)
+
+    @property
+    def list_entries(self) -> tuple[tuple[str, str | None], ...]:
+        """Every list page's URL with the column its entry names (or None)."""
+        named = dict(self.list_columns)
+        return tuple((urljoin(self.base_url, x), named.get(x)) for x in self.lists)
 
     @property
     def sitemap_url(self) -> str | None:
@@ -124,7 +141,8 @@ def load_site(path: str | Path, base_url: str | None = None) -> SiteConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, None, f"not valid TOML: {exc}") from None
+        raise ConfigError(path, _key_at(text, str(exc)), f"not valid TOML: {exc}"
+                          + _toml_hint(text, str(exc))) from None
     return _build(str(path), raw, base_url_override=base_url)
 
 
@@ -144,7 +162,12 @@ def _build(path: str, raw: dict[str, Any], base_url_override: str | None) -> Sit
 
     unknown = set(raw) - _TOP_KEYS
     if unknown:
-        raise fail(sorted(unknown)[0], f"unknown key; known keys are {', '.join(sorted(_TOP_KEYS))}")
+        key = sorted(unknown)[0]
+        table = _table_of(key)
+        if table:
+            raise fail(key, f"belongs under [{table}]: move it below a [{table}] line "
+                       f"(a table runs to the next [...] line or the end of the file)")
+        raise fail(key, f"unknown key; known keys are {', '.join(sorted(_TOP_KEYS))}")
     for key in ("id", "name", "base_url", "lists"):
         if key not in raw:
             raise fail(key, "is required")
@@ -157,9 +180,7 @@ def _build(path: str, raw: dict[str, Any], base_url_override: str | None) -> Sit
         raise fail("base_url", f"'{base_url}' is not an http(s) URL such as https://www.ybzy.cn/")
     if not base_url.endswith("/"):
         base_url += "/"
-    lists = raw["lists"]
-    if not isinstance(lists, list) or not lists or not all(isinstance(x, str) and x for x in lists):
-        raise fail("lists", "must be a non-empty list of list-page paths, such as [\"xwzx.htm\"]")
+    lists, list_columns = _lists(raw["lists"], fail)
     profile = raw.get("profile", "vsb")
     if profile not in PROFILES:
         raise fail("profile", f"'{profile}' is not one of {', '.join(PROFILES)}")
@@ -207,13 +228,14 @@ def _build(path: str, raw: dict[str, Any], base_url_override: str | None) -> Sit
         id=site_id,
         name=_str(raw, "name", fail),
         base_url=base_url,
-        lists=tuple(lists),
+        lists=lists,
+        list_columns=list_columns,
         profile=profile,
         sitemap=sitemap,
         article_pattern=pattern,
         allowed_hosts=hosts,
         encoding=encoding,
-        column=raw.get("column"),
+        column=_optional_str(raw, "column", fail),
         delay=delay,
         contact=str(contact),
         user_agent=str(ua),
@@ -229,6 +251,89 @@ def _build(path: str, raw: dict[str, Any], base_url_override: str | None) -> Sit
     return config
 
 
+_LIST_ENTRY_KEYS = {"path", "column"}
+_LISTS_FIX = ('must be a non-empty list of list-page paths, such as ["xwzx.htm"], or of tables '
+              'such as { path = "xwzx/tzgg.htm", column = "通知公告" }')
+
+
+def _lists(value: Any, fail: Any) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """``lists`` entries: a path, or ``{ path = "...", column = "..." }``."""
+    if not isinstance(value, list) or not value:
+        raise fail("lists", _LISTS_FIX)
+    paths: list[str] = []
+    columns: list[tuple[str, str]] = []
+    for i, entry in enumerate(value):
+        key = f"lists[{i}]"
+        if isinstance(entry, str):
+            if not entry.strip():
+                raise fail(key, "is empty; " + _LISTS_FIX)
+            paths.append(entry.strip())
+            continue
+        if not isinstance(entry, dict):
+            raise fail(key, _LISTS_FIX)
+        unknown = set(entry) - _LIST_ENTRY_KEYS
+        if unknown:
+            raise fail(f"{key}.{sorted(unknown)[0]}", "unknown key; a list entry has path and column")
+        path = entry.get("path")
+        if not isinstance(path, str) or not path.strip():
+            raise fail(f"{key}.path", "is required: the list page's path, such as \"xwzx/tzgg.htm\"")
+        paths.append(path.strip())
+        if "column" in entry:
+            column = entry["column"]
+            if not isinstance(column, str) or not column.strip():
+                raise fail(f"{key}.column", "must be a non-empty string: the column's name, such as \"通知公告\"")
+            columns.append((path.strip(), column.strip()))
+    return tuple(paths), tuple(columns)
+
+
+def _table_of(key: str) -> str | None:
+    """The table a top-level key that is not one belongs to."""
+    for table, keys in (("politeness", _POLITENESS_KEYS), ("limits", _LIMITS_KEYS),
+                        ("selectors", _SELECTOR_KEYS - _TOP_KEYS)):
+        if key in keys:
+            return table
+    return None
+
+
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _toml_line(text: str, message: str) -> str | None:
+    m = _TOML_AT.search(message)
+    if not m:
+        return None
+    lines = text.splitlines()
+    n = int(m.group(1))
+    return lines[n - 1] if 0 < n <= len(lines) else None
+
+
+def _key_at(text: str, message: str) -> str | None:
+    line = _toml_line(text, message)
+    m = re.match(r"\s*([A-Za-z0-9_.-]+)\s*=", line or "")
+    return m.group(1) if m else None
+
+
+def _toml_hint(text: str, message: str) -> str:
+    """What fixes the commonest TOML mistake in a site file: a regular expression
+    in a double-quoted string, where a backslash starts an escape (\\d is none)."""
+    line = _toml_line(text, message)
+    if line is None or "\\" not in line or '"' not in line:
+        return ""
+    m = re.match(r'\s*([A-Za-z0-9_.-]+)\s*=\s*"(.*)"\s*(#.*)?$', line)
+    example = f"{m.group(1)} = '{m.group(2)}'" if m else "article_pattern = '/info/\\d+/\\d+\\.htm$'"
+    return ("; a regular expression must be written in single quotes ('…'), where a backslash "
+            f"is an ordinary character: {example}")
+
+
+def _optional_str(raw: dict[str, Any], key: str, fail: Any) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise fail(key, "must be a non-empty string")
+    return value.strip()
+
+
 def _str(raw: dict[str, Any], key: str, fail: Any) -> str:
     value = raw[key]
     if not isinstance(value, str) or not value.strip():
@@ -242,7 +347,11 @@ def _table(raw: dict[str, Any], key: str, allowed: set[str], fail: Any) -> dict[
         raise fail(key, f"must be a table ([{key}])")
     unknown = set(value) - allowed
     if unknown:
-        raise fail(f"{key}.{sorted(unknown)[0]}", f"unknown key; known keys are {', '.join(sorted(allowed))}")
+        name = sorted(unknown)[0]
+        home = "the top level" if name in _TOP_KEYS else (f"[{_table_of(name)}]" if _table_of(name) else None)
+        if home:
+            raise fail(f"{key}.{name}", f"belongs under {home}, not [{key}]: move it there")
+        raise fail(f"{key}.{name}", f"unknown key; known keys are {', '.join(sorted(allowed))}")
     return value
 
 

@@ -15,8 +15,12 @@ from pathlib import Path
 
 from indexer.article import Article
 
+#: Reasons recorded in ``failures`` that are warnings, not failures: they count
+#: toward no run's ``failed`` and no exit status.
+WARNING_REASONS = ("empty-list",)
+
 #: Version of the tables below; older stores are migrated forward on open.
-STORE_VERSION = 2
+STORE_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,8 +73,11 @@ CREATE TABLE IF NOT EXISTS runs (
     changed INTEGER NOT NULL DEFAULT 0,
     removed INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'running',
-    took_s REAL                      -- since store version 2
+    status TEXT NOT NULL DEFAULT 'running',   -- running | ok | partial | error | interrupted
+    took_s REAL,                     -- since store version 2
+    persistent INTEGER NOT NULL DEFAULT 0,    -- since 3: failures that had failed before, the same way
+    empty_lists INTEGER NOT NULL DEFAULT 0,   -- since 3: configured list pages with no article link
+    error TEXT                       -- since 3: why a run ended abnormally
 );
 CREATE TABLE IF NOT EXISTS failures (
     run_id INTEGER NOT NULL,
@@ -81,6 +88,18 @@ CREATE TABLE IF NOT EXISTS failures (
 );
 CREATE INDEX IF NOT EXISTS failures_run ON failures(run_id);
 CREATE INDEX IF NOT EXISTS failures_url ON failures(url);
+CREATE TABLE IF NOT EXISTS failing (  -- since 3: what fails now, one row a URL
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT,
+    streak INTEGER NOT NULL,         -- runs in a row it failed with this reason
+    first_run INTEGER NOT NULL,
+    last_run INTEGER NOT NULL,
+    last_at TEXT NOT NULL,
+    warning INTEGER NOT NULL DEFAULT 0   -- 1: a warning (an empty list), not a failure
+);
+CREATE INDEX IF NOT EXISTS failing_site ON failing(site);
 """
 
 
@@ -122,7 +141,10 @@ class RunCounts:
     new: int = 0
     changed: int = 0
     removed: int = 0
-    failed: int = 0
+    failed: int = 0          # pages that failed, not counting persistent ones
+    persistent: int = 0      # pages that failed the same way on several runs in a row
+    empty_lists: int = 0     # configured list pages that gave no article link (a warning)
+    skipped: int = 0         # persistent failures not retried this run
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # url, reason, detail
 
 
@@ -160,6 +182,10 @@ class Store:
                                  f"this program knows {STORE_VERSION}); upgrade news-indexer")
             if 0 < version < 2:
                 self.db.execute("ALTER TABLE runs ADD COLUMN took_s REAL")   # v2: runs record their time
+            if 0 < version < 3:                                              # v3: persistent failures, warnings
+                for column in ("persistent INTEGER NOT NULL DEFAULT 0", "empty_lists INTEGER NOT NULL DEFAULT 0",
+                               "error TEXT"):
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {column}")
             for statement in _SCHEMA.split(";"):                            # tables and indexes still missing
                 if statement.strip():
                     self.db.execute(statement)
@@ -232,7 +258,7 @@ class Store:
             values = (article.site, article.title, article.published, article.department,
                       article.source, article.column, article.body,
                       json.dumps([i.__dict__ for i in article.images], ensure_ascii=False),
-                      json.dumps([a.__dict__ for a in article.attachments], ensure_ascii=False),
+                      json.dumps([a.record() for a in article.attachments], ensure_ascii=False),
                       h, article.fetched_at or now, now, seq)
             if row is None:
                 self.db.execute(
@@ -301,20 +327,50 @@ class Store:
         with self.db:
             self.db.execute("INSERT INTO failures VALUES (?,?,?,?,?)", (run_id, url, reason, detail, now_iso()))
 
-    def finish_run(self, run_id: int, counts: RunCounts, status: str, took_s: float | None = None) -> None:
+    def finish_run(self, run_id: int, counts: RunCounts, status: str, took_s: float | None = None,
+                   error: str | None = None) -> None:
         with self.db:
             self.db.execute(
                 "UPDATE runs SET finished_at=?, fetched=?, new=?, changed=?, removed=?, failed=?, status=?,"
-                " took_s=? WHERE id=?", (now_iso(), counts.fetched, counts.new, counts.changed, counts.removed,
-                                         counts.failed, status, took_s, run_id))
+                " took_s=?, persistent=?, empty_lists=?, error=? WHERE id=?",
+                (now_iso(), counts.fetched, counts.new, counts.changed, counts.removed, counts.failed, status,
+                 took_s, counts.persistent, counts.empty_lists, error, run_id))
 
     def recent_runs(self, limit: int = 10) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
 
-    def failure_counts(self, site: str | None = None) -> list[tuple[str, int]]:
-        q = ("SELECT f.reason, COUNT(*) FROM failures f JOIN runs r ON r.id=f.run_id"
-             + (" WHERE r.site=?" if site else "") + " GROUP BY f.reason ORDER BY 2 DESC")
-        return [(r[0], r[1]) for r in self.db.execute(q, (site,) if site else ())]
+    # -- what fails now (see indexer/failures.py for the policy) -----------------
+    def failing(self, site: str | None = None, urls: list[str] | None = None) -> list[sqlite3.Row]:
+        """The rows of ``failing``: every URL whose last try failed (or warned)."""
+        q, args = "SELECT * FROM failing WHERE 1=1", []
+        if site:
+            q += " AND site=?"
+            args.append(site)
+        if urls is None:
+            return self.db.execute(q + " ORDER BY site, warning, streak DESC, url", args).fetchall()
+        rows: list[sqlite3.Row] = []
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            rows += self.db.execute(q + " AND url IN (%s)" % ",".join("?" * len(chunk)), args + chunk).fetchall()
+        return rows
+
+    def set_failing(self, url: str, site: str, reason: str, detail: str, streak: int, first_run: int,
+                    run_id: int, warning: bool = False) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO failing VALUES (?,?,?,?,?,?,?,?,?)",
+                            (url, site, reason, detail, streak, first_run, run_id, now_iso(), int(warning)))
+
+    def clear_failing(self, url: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM failing WHERE url=?", (url,))
+
+    def failure_counts(self, site: str | None = None, warnings: bool = False) -> list[tuple[str, int]]:
+        """Failures recorded in every run, by reason; ``warnings``: the warnings instead."""
+        marks = ",".join("?" * len(WARNING_REASONS))
+        q = ("SELECT f.reason, COUNT(*) FROM failures f JOIN runs r ON r.id=f.run_id WHERE "
+             + ("" if warnings else "NOT ") + f"f.reason IN ({marks})"
+             + (" AND r.site=?" if site else "") + " GROUP BY f.reason ORDER BY 2 DESC, 1")
+        return [(r[0], r[1]) for r in self.db.execute(q, (*WARNING_REASONS, *((site,) if site else ())))]
 
 
 def _row_article(row: sqlite3.Row) -> Article:

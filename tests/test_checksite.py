@@ -118,3 +118,93 @@ def test_the_examples_are_the_consortium_colleges_and_stay_out_of_update():
     # `news-indexer update` reads data/sites/*.toml only: no example reaches the network by itself
     top = [p.name for p in (ROOT / "data" / "sites").glob("*.toml")]
     assert not set(top) & {p.name for p in (ROOT / "data" / "sites" / "examples").glob("*.toml")}
+
+
+# ---------------------------------------------------------------------------
+# every list, near misses, values that look wrong
+# ---------------------------------------------------------------------------
+
+def test_every_configured_list_is_tried_and_articles_are_taken_from_each():
+    with HostileServer(defaults=False) as s:
+        for n in (1, 2, 3, 4):
+            good(s, n)
+        s.static("/xyxw.htm", list_html("学院新闻", [("info/1001/1.htm", "测试新闻第1号"), ("info/1001/2.htm", "测试新闻第2号")],
+                                        ["xyxw.htm"], None))
+        s.static("/tzgg.htm", list_html("通知公告", [("info/1001/3.htm", "测试新闻第3号"), ("info/1001/4.htm", "测试新闻第4号")],
+                                        ["tzgg.htm"], None))
+        status, text = run(make_site(s, ["xyxw.htm", "tzgg.htm"]), articles=2)
+        assert status == 0, text
+        assert "list page " + s.url("/xyxw.htm") in text and "list page " + s.url("/tzgg.htm") in text
+        assert "测试新闻第1号" in text and "测试新闻第3号" in text      # one from each list, in turn
+        assert "2/2 list(s) read" in text
+        # a list that cannot be fetched is named, and the others are still checked
+        status, text = run(make_site(s, ["gone.htm", "tzgg.htm"]), articles=2)
+        assert status == 1
+        assert s.url("/gone.htm") + ": could not fetch it (http-404" in text
+        assert "测试新闻第3号" in text and "测试新闻第4号" in text and "1/2 list(s) read" in text
+
+
+def test_a_pattern_that_matches_nothing_shows_the_near_misses_decoded():
+    with HostileServer(defaults=False) as s:
+        items = [("info/1001/2862.html", "学院召开教学工作会议"),
+                 ("news/%E9%80%9A%E7%9F%A5/12345.htm", "关于做好期末考试工作的通知"),
+                 ("xwzx/2.htm", "2")]   # a page number: not a near miss
+        s.static("/xwzx.htm", list_html("新闻中心", items, ["xwzx.htm"], None))
+        status, text = run(make_site(s, ["xwzx.htm"]))
+    assert status == 1
+    assert "near misses" in text
+    assert s.url("/info/1001/2862.html") in text
+    assert s.url("/news/通知/12345.htm") in text and "%E9%80%9A" not in text
+    assert s.url("/xwzx/2.htm") not in text.split("near misses")[1]
+    assert "single quotes" in text
+
+
+def test_columns_and_bodies_that_look_wrong_are_flagged_not_ok():
+    with HostileServer(defaults=False) as s:
+        def page(title, body):   # no breadcrumb: the column comes from the list
+            return (f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>'
+                    f'<div class="info">发布时间：{OLD} 来源：教务处</div><div id="vsb_content"><p>{body}</p></div>'
+                    '</body></html>')
+        s.static("/info/1001/1.htm", page("一篇正常的文章", "正文足够长，足够长，足够长，足够长，足够长，足够长。"))
+        s.static("/info/1001/2.htm", page("一篇很短的正文", "活动圆满结束。"))
+        s.static("/info/1001/3.htm", page("一篇页脚正文", "版权所有：测试职业技术学院</p><p>地址：某某市某某路1号 电话：0831-1234567"))
+        links = [(f"info/1001/{n}.htm", t) for n, t in ((1, "一篇正常的文章"), (2, "一篇很短的正文"), (3, "一篇页脚正文"))]
+        s.static("/xwzx.htm", list_html("新闻中心", links, ["xwzx.htm"], None))
+        site = replace(make_site(s, ["xwzx.htm"]), list_columns=(("xwzx.htm", "2020年11月6日"),))
+        status, text = run(site, articles=3)
+    assert status == 1 and "PROBLEMS" in text and "result: ok" not in text
+    assert "column looks wrong (a date): 2020年11月6日" in text   # the configured column: a mistake
+    assert "body too short" in text or "no-body" in text
+    assert "body looks like" in text or "no-body" in text.split("一篇页脚正文")[-1]
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2020年11月6日", "a date"), ("河南大学体育学院 2020年11月6日", "a date"), ("hdgfsys@126.com", "an e-mail address"),
+    ("https://www.nuc.edu.cn/", "a URL"), ("附件1.docx", "a file name"), ("的通知", "a piece of a sentence"),
+    ("现将有关事项通知如下：", "a piece of a sentence"), ("学院新闻学院新闻学院新闻学院新闻", "too long"),
+])
+def test_what_cannot_be_a_column_name(value, problem):
+    from indexer.checksite import COLUMN_MAX, name_problem
+    assert problem in (name_problem(value, COLUMN_MAX) or "")
+
+
+@pytest.mark.parametrize("value", ["学院新闻", "通知公告", "今日宜职", "学术活动", "和谐校园", "在线课程"])
+def test_column_names_that_are_fine(value):
+    from indexer.checksite import COLUMN_MAX, name_problem
+    assert name_problem(value, COLUMN_MAX) is None
+
+
+def test_what_cannot_be_a_department():
+    from indexer.checksite import DEPARTMENT_MAX, name_problem
+    for fine in ("大数据学院团委", "党委学工部", "研究生招生办公室", "计算机科学技术学院"):
+        assert name_problem(fine, DEPARTMENT_MAX) is None, fine
+    assert name_problem("hdgfsys@126.com", DEPARTMENT_MAX) == "an e-mail address"
+    assert name_problem("南开大学办公室 2025年3月15日", DEPARTMENT_MAX) == "a date"
+    assert "too long" in name_problem("本次活动由学校党委宣传部与团委学生会联合主办并承办", DEPARTMENT_MAX)
+
+
+def test_bodies_that_are_no_article():
+    from indexer.checksite import body_problem
+    assert "too short" in body_problem("浏览： 次")
+    assert "footer" in body_problem("新闻热线：022-23508464\n投稿信箱：news@nankai.edu.cn\n版权所有 南开大学")
+    assert body_problem("学院召开教学工作会议。会议由院长主持，全体教师参加。联系电话：0831-1234567。") is None

@@ -159,7 +159,9 @@ def test_a_hostile_site_is_crawled_in_bounded_time_politely_and_cleanly(hostile,
         assert "202.htm" not in failures and "203.htm" not in failures   # retried, then read
         first, second = [r.time for r in hostile.hits("/info/1001/203.htm")]
         assert second - first >= 1.0 - 0.05                               # Retry-After: 1 kept
-        assert report.counts.failed == 4 and report.status == "partial"
+        assert failures["209.htm"] == "http-404"   # linked, never stored, gone: a failure, not silence
+        assert report.counts.failed == 5 and report.status == "partial"
+        assert report.counts.empty_lists == 1 and failures["rl.htm"] == "empty-list"   # a warning
         # the column robots.txt disallows: recorded once, not a failure, not requested
         assert failures["mmlm.htm"] == "robots"
         assert hostile.count("/mmlm.htm") == 0 and hostile.count("/mmlm/2.htm") == 0
@@ -176,7 +178,7 @@ def test_a_hostile_site_is_crawled_in_bounded_time_politely_and_cleanly(hostile,
         page = store.get_page(site.base_url + "info/1001/208.htm")
         assert page is not None and page.kind == "redirect"
         assert page.redirect_to == "https://mp.weixin.qq.com/s/abc"
-        # a 404 on a first crawl is nothing to remove
+        # a 404 on a first crawl is nothing to remove (it is a failure: see above)
         assert not store.has_article(site.base_url + "info/1001/209.htm")
 
         # nothing half-written
@@ -189,7 +191,7 @@ def test_a_hostile_site_is_crawled_in_bounded_time_politely_and_cleanly(hostile,
         for url in failures:
             assert not any(a.endswith("/" + url) for a in arts if url.startswith("2"))
         run = rows(store, "SELECT * FROM runs WHERE id=?", report.run_id)[0]
-        assert run["finished_at"] and run["failed"] == 4 and run["new"] == 7
+        assert run["finished_at"] and run["failed"] == 5 and run["new"] == 7 and run["empty_lists"] == 1
 
         # the next run: page 1 holds stored articles and one that failed before (tried
         # again, failing again): that ends the column; the newsSkip link is known too

@@ -96,3 +96,35 @@ def test_empty_and_odd_pages():
 def test_normalise_url(raw, want):
     assert normalise_url(raw) == want
     assert normalise_url(want) == want  # idempotent
+
+
+@pytest.mark.parametrize("href", [
+    "http://[Nucl. Phys. B 612 (2001) 25]/abs", "//天津日报：天工开物 向“新”而行/info/1094/1.htm",
+    "http://天津日报：天工开物 向“新”而行", "http://a b.edu.cn/info/1094/2.htm", "//[2001:db8::zz]/x",
+])
+def test_links_with_impossible_hosts_are_skipped_not_fatal(href):
+    from indexer.listpage import absolute_url
+    assert absolute_url("http://www.example.edu.cn/xyxw.htm", href) is None
+    html = VSB_LIST.replace('<li><a href="info/1094/4285.htm">', f'<li><a href="{href}">坏链接</a></li><li><a href="info/1094/4285.htm">')
+    html = html.replace("<body>", f'<body><base href="{href}">')
+    page = parse_list("http://www.example.edu.cn/xyxw.htm", html)
+    assert [link.url for link in page.article_links][:2] == ["http://www.example.edu.cn/info/1094/4311.htm",
+                                                             "http://www.example.edu.cn/info/1094/4285.htm"]
+
+
+def test_ipv6_hosts_keep_their_brackets():
+    assert normalise_url("http://[::1]:8080/a.htm") == "http://[::1]:8080/a.htm"
+    assert normalise_url("http://[::1]:80/a.htm") == "http://[::1]/a.htm"
+
+
+def test_near_misses_are_the_links_that_look_like_articles_decoded():
+    from indexer.listpage import near_misses
+    site = SiteConfig(id="demo", name="蜀江职业技术学院", base_url="http://www.example.edu.cn/", lists=("xyxw.htm",),
+                      article_pattern=r"/info/\d+/\d+\.htm$", allowed_hosts=("www.example.edu.cn",))
+    html = ('<ul><li><a href="news/%E9%80%9A%E7%9F%A5/12345.html">关于期末考试的通知</a></li>'
+            '<li><a href="info/1094/77.htm">一篇真正的文章标题</a></li>'
+            '<li><a href="http://other.edu.cn/info/1094/78.htm">别的学校的文章标题</a></li>'
+            '<li><a href="xyxw/2.htm">2</a></li><li><a href="about.htm">学院简介页面</a></li></ul>')
+    misses = dict(near_misses("http://www.example.edu.cn/xyxw.htm", html, site))
+    assert misses == {"http://www.example.edu.cn/news/通知/12345.html": "not matched by article_pattern",
+                      "http://other.edu.cn/info/1094/78.htm": "on other.edu.cn, not in allowed_hosts"}

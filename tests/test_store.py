@@ -43,7 +43,7 @@ def test_a_file_that_is_not_a_store_is_reported(tmp_path):
 def test_store_records_its_version(tmp_path):
     Store(tmp_path / "s.db").close()
     db = sqlite3.connect(tmp_path / "s.db")
-    assert db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "2"
+    assert db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "3"
 
 
 def test_a_version_1_store_migrates_forward_losing_nothing(tmp_path):
@@ -61,10 +61,13 @@ def test_a_version_1_store_migrates_forward_losing_nothing(tmp_path):
         assert st.seq == 2 and [c.url for c in st.changes_since(0)] == ["http://x/info/1/1.htm", "http://x/info/1/2.htm"]
         run = st.recent_runs(1)[0]
         assert run["new"] == 2 and run["took_s"] is None
-        assert st.failure_counts() == [("no-title", 1)]
-        st.finish_run(st.start_run("demo"), RunCounts(fetched=1), "ok", took_s=0.5)
+        assert run["persistent"] == 0 and run["empty_lists"] == 0 and run["error"] is None   # v3 columns
+        assert st.failure_counts() == [("no-title", 1)] and st.failing() == []
+        st.finish_run(st.start_run("demo"), RunCounts(fetched=1, persistent=2), "error", took_s=0.5,
+                      error="RuntimeError: boom")
     with Store(path) as st:    # opening again is a no-op
-        assert st.recent_runs(1)[0]["took_s"] == 0.5
+        run = st.recent_runs(1)[0]
+        assert run["took_s"] == 0.5 and run["persistent"] == 2 and run["error"] == "RuntimeError: boom"
 
 
 def test_a_store_from_a_newer_version_is_refused(tmp_path):
@@ -76,3 +79,18 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer version"):
         Store(path)
+
+
+def test_failing_rows_and_warnings_are_kept_apart(tmp_path):
+    with Store(tmp_path / "s.db") as st:
+        run = st.start_run("demo")
+        st.record_failure(run, "http://x/a.htm", "http-404", "gone")
+        st.record_failure(run, "http://x/list.htm", "empty-list", "no links")
+        st.set_failing("http://x/a.htm", "demo", "http-404", "gone", 2, run, run)
+        st.set_failing("http://x/list.htm", "demo", "empty-list", "no links", 1, run, run, warning=True)
+        assert st.failure_counts() == [("http-404", 1)]
+        assert st.failure_counts(warnings=True) == [("empty-list", 1)]
+        assert [r["url"] for r in st.failing("demo")] == ["http://x/a.htm", "http://x/list.htm"]
+        assert [r["streak"] for r in st.failing(urls=["http://x/a.htm"])] == [2]
+        st.clear_failing("http://x/a.htm")
+        assert [r["url"] for r in st.failing()] == ["http://x/list.htm"]

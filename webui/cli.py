@@ -4,6 +4,9 @@
                    [--config FILE] [--title TEXT]
     news-web top-queries [--days 30] [--zero] [--limit 20] [--data-dir DIR]
 
+``--data-dir`` goes before or after the command (``news-web --data-dir D serve``
+or ``news-web serve --data-dir D``), as with ``news-indexer``.
+
 Exit codes: 0 after a clean stop (Ctrl-C), 2 for a bad option, a bad configuration
 file or an address that cannot be listened on (port in use, host unknown, no permission).
 """
@@ -43,31 +46,35 @@ def _threads(value: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="news-web", description="Serve the college news search page and its JSON API.")
+    _data_dir_option(parser, None)
+    common = argparse.ArgumentParser(add_help=False)
+    _data_dir_option(common, argparse.SUPPRESS)   # after the command: does not undo one given before it
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    serve = sub.add_parser("serve", help="serve the web UI with waitress",
+    serve = sub.add_parser("serve", help="serve the web UI with waitress", parents=[common],
                            description="Serve the web UI with waitress (a production WSGI server).")
     serve.add_argument("--host", default=None,
                        help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
     serve.add_argument("--port", type=_port, default=None, help="port (default 8000)")
     serve.add_argument("--threads", type=_threads, default=None,
                        help="worker threads (default 8)")
-    serve.add_argument("--data-dir", type=Path, default=None,
-                       help=f"data directory holding index/ (default ${ENV_DATA_DIR} or data/var)")
     serve.add_argument("--config", type=Path, default=None, metavar="FILE",
                        help="a TOML file with the college's name, logo, colour and site names "
                             "(see webui/config.py); options given here win over it")
     serve.add_argument("--title", default=None, help="site title shown on the pages")
 
-    top = sub.add_parser("top-queries", help="what people search for, and what finds nothing",
+    top = sub.add_parser("top-queries", help="what people search for, and what finds nothing", parents=[common],
                          description="Print the most searched queries from the query log "
                                      "(DATA_DIR/queries.sqlite3), which keeps no personal data.")
     top.add_argument("--days", type=_days, default=30, help="look back this many days (default 30)")
     top.add_argument("--zero", action="store_true", help="only queries that found nothing")
     top.add_argument("--limit", type=_threads, default=20, help="how many to print (default 20)")
-    top.add_argument("--data-dir", type=Path, default=None,
-                     help=f"data directory (default ${ENV_DATA_DIR} or data/var)")
     top.add_argument("--json", action="store_true", help="one JSON object a line")
     return parser
+
+
+def _data_dir_option(p: argparse.ArgumentParser, default: object) -> None:
+    p.add_argument("--data-dir", type=Path, default=default,
+                   help=f"data directory holding index/ and the query log (default ${ENV_DATA_DIR} or data/var)")
 
 
 def _days(value: str) -> int:
