@@ -444,3 +444,48 @@ def test_tail_rules_leave_ordinary_text_alone():
     # the notice and is no text
     a = extract(URL, vsb(body=PARA + "<p>特此通知</p><p>2026年3月26日</p>"))
     assert a.body.endswith("特此通知") and a.department is None
+
+
+# -- documents shown in place of text, reprint headings, signatures ------------------
+
+@pytest.mark.parametrize("shown", [
+    '<script>showVsbpdfIframe("/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1&wbfileid=9.pdf",'
+    '"100%","600px")</script>',
+    '<div pdfsrc="/_upload/article/files/a/b/c.pdf" sudyfile-attr="{\'title\':\'招生计划.pdf\'}" '
+    'class="wp_pdf_player"></div>',
+    '<iframe src="/pdfjs/web/viewer.html?file=/_upload/files/c.pdf" width="100%"></iframe>',
+])
+def test_a_document_shown_in_place_of_text_is_an_embedded_attachment(shown):
+    a = extract(URL, vsb(body=f"<p>&nbsp;</p>{shown}"), SITE)
+    assert a.body == ""                       # never the title or the info line
+    assert len(a.attachments) == 1 and a.attachments[0].embedded
+    assert a.attachments[0].url.startswith("http://www.example.edu.cn/")
+
+
+def test_a_reprints_own_heading_is_cut_and_read():
+    head_title = "杨振宁：科学之美与艺术之美 - 清华大学新闻网"
+    body = ('<p style="text-align:center"><span style="font-size:16px">●引题一行</span></p>'
+            '<p style="text-align:center"><strong>科学之美与艺术之美</strong></p>'
+            '<p style="text-align:center">来源：人民日报 2015-5-19</p>' + PARA)
+    html = (f"<html><head><title>{head_title}</title></head><body><div id='position'>首页 &gt; "
+            f"<a href='/'>高教视点</a> &gt; 内容</div><div class='article'>{body}</div>"
+            "<p>[更新：2015-05-20 10:00:00]</p></body></html>")
+    a = extract(URL, html)
+    assert a.title == "科学之美与艺术之美"
+    assert a.source == "人民日报"
+    assert a.published == "2015-05-20T10:00:00"      # the page's date, not the source's
+    assert a.body.startswith("学院举办产教融合年会")
+
+
+@pytest.mark.parametrize("tail,dept,date", [
+    ("<p>大数据学院</p><p>团委组织部</p><p>二〇一九年十一月三日</p>", "大数据学院团委组织部", "2019-11-03"),
+    ("<p>二○一七年十一月二十八日</p><p>大数据学院 团委</p>", "大数据学院团委", "2017-11-28"),
+    ("<p>大数据学院学生科</p><p>2020.11.17</p>", "大数据学院学生科", "2020-11-17"),
+    ("<p>教务处、经济学院</p><p>2019年10月</p>", "教务处", None),
+    ("<p>谢晶供稿</p><p>2024年12月26日</p>", None, "2024-12-26"),
+])
+def test_signature_forms(tail, dept, date):
+    a = extract(URL, vsb(info="<span>作者：</span>", body=PARA + tail), SITE)
+    assert a.department == dept
+    assert (a.published or "")[:10] == (date or "")
+    assert a.body == "学院举办产教融合年会，来自华中数控等企业的代表参加了会议，共同探讨人才培养。"

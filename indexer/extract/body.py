@@ -106,6 +106,10 @@ def clean_body_lines(lines: list[str], title: str, info_lines: list[str]) -> lis
         if DROP_REPEATED_TITLE and squashed_title and squash(first) == squashed_title:
             out.pop(0)
             continue
+        if DROP_REPEATED_TITLE and squashed_title and len(out) > 2 and \
+                squash(first) + squash(out[1]) == squashed_title:   # the title broken over two lines
+            del out[:2]
+            continue
         if first in info and _is_meta_line(first):
             out.pop(0)
             continue
@@ -114,6 +118,15 @@ def clean_body_lines(lines: list[str], title: str, info_lines: list[str]) -> lis
             continue
         break
     return out
+
+
+_DOCUMENT_PART = re.compile(r"^第[一二三四五六七八九十百]+[章条节编]")
+
+
+def reproduces_document(lines: list[str]) -> bool:
+    """Whether the text reproduces a document in chapters and articles (a law, a
+    regulation), whose own heading is part of it."""
+    return any(_DOCUMENT_PART.match(line) for line in lines[:12])
 
 
 def centred_lead(body_el: Tag, title: str) -> bool:

@@ -9,15 +9,16 @@ from bs4.element import CData, ProcessingInstruction
 
 from indexer.article import Article, Attachment, ExtractError, Image
 from indexer.charset import decode_html, is_html
-from indexer.extract.body import centred_lead, clean_body_lines, drop_hidden, drop_junk_elements
+from indexer.extract.body import (centred_lead, clean_body_lines, drop_hidden, drop_junk_elements,
+                                  reproduces_document)
 from indexer.extract.column import (CRUMB_SKIP, breadcrumb_column, column_problem, crumbs_of, section_elements,
                                     section_heading, useful_crumb, vsb_editable)
 from indexer.extract.dates import find_date, url_date
-from indexer.extract.media import attachments_of, images_of
+from indexer.extract.media import attachments_of, embedded_documents, images_of
 from indexer.extract.parts import VSB_FORM, PageIndex, find_body, read_info_lines, select_first
 from indexer.extract.redirects import js_redirect, meta_refresh, same_page
 from indexer.extract.text import JUNK_TAGS, inline_text, join_url, norm, render_lines, within
-from indexer.extract.title import find_title, page_title, split_title_parts
+from indexer.extract.title import find_title, heading_block, page_title, split_title_parts
 from indexer.extract.credits import labelled_fields
 from indexer.extract.department import Context, department_and_source, is_reprint
 from indexer.extract.tail import split_tail
@@ -140,6 +141,8 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
     doc_title = page_title(soup)
     vsb_column = vsb_editable(soup, ("栏目名称", "栏目名", "当前栏目"))
 
+    embedded = embedded_documents(soup, base)   # before scripts and frames go
+
     for c in soup.find_all(string=lambda s: isinstance(s, (Comment, ProcessingInstruction, CData))):
         c.extract()
     for tag in soup.find_all(list(JUNK_TAGS)):
@@ -153,6 +156,14 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
 
     # -- the info line: text between the heading and the body -------------------
     info_lines = read_info_lines(root, title_el, body_el)
+    block, block_title, block_info = heading_block(body_el, doc_title)
+    if block:   # the content opens with a reprint's own heading and 来源 line
+        if block_title and (title_el is None or not any(within(title_el, el) for el in block)):
+            title, title_shown = block_title, True
+        for el in block:
+            el.decompose()
+        title_el = None if title_el is not None and getattr(title_el, "decomposed", False) else title_el
+        info_lines = info_lines + block_info
     fields = labelled_fields(info_lines)
 
     # -- column (before the body is cut out of the tree) -------------------------
@@ -174,6 +185,11 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
             if not any(within(el, r) for r in attach_roots):
                 attach_roots.append(el)
         attachments = attachments_of(attach_roots, base)
+    shown = {a.url for a in embedded}
+    for a in attachments:
+        a.embedded = a.url in shown    # a document both shown and linked
+    attachments += [a for a in embedded if a.url not in {x.url for x in attachments}]
+    if body_el is not None:
         if title_el is not None and within(body_el, title_el):
             title_el = None  # the "heading" holds the body: never cut it out
         if title_el is not None and title_shown and within(title_el, body_el):
@@ -182,6 +198,7 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
         images = images_of(body_el, base)
         own_heading = centred_lead(body_el, title)
         lines = render_lines(body_el)
+    own_heading = own_heading and reproduces_document(lines)
     lines = clean_body_lines(lines, title if title_shown and not own_heading else "", info_lines)
     tail = split_tail(lines, attachments)   # credits, attachment lines, the signature
     lines = tail.body

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 FIELD_LABELS = (
-    "信息来源", "文章来源", "稿件来源", "新闻来源", "转载来源", "转载自", "转自", "来源", "供稿单位", "供稿部门",
+    "作者单位", "供稿人", "整理", "采写", "图片及内容来源", "内容来源", "图片来源", "信息来源", "文章来源", "稿件来源", "新闻来源", "转载来源", "转载自", "转自", "来源", "供稿单位", "供稿部门",
     "供稿", "投稿单位", "发布单位", "发布部门", "发布机构", "发文单位", "撰稿人", "撰稿", "作者", "文字", "文",
     "发布者", "发布人", "录入", "编辑", "责任编辑", "责编", "审核", "审稿", "初审", "复审", "终审", "校对",
     "摄影", "摄像", "图片", "图文", "图", "通讯员", "记者", "发布时间", "发布日期", "发稿时间", "更新时间",
@@ -40,7 +40,8 @@ def labelled_fields(lines: Iterable[str]) -> dict[str, str]:
 
 # -- credit lines ------------------------------------------------------------------
 
-_CREDIT_LABELS = ("文/图", "文图", "图文", "文字", "文", "图", "摄影", "摄", "撰稿", "供稿", "审核", "审稿",
+_CREDIT_LABELS = ("文/图", "文图", "图文", "文字", "文", "图", "摄影", "摄", "撰稿人", "撰稿", "供稿人", "供稿",
+                  "作者单位", "整理", "采访", "采写", "图片来源", "内容来源", "图片及内容来源", "文字来源", "审核", "审稿",
                   "编辑", "责任编辑", "责编", "初审", "复审", "终审", "校对", "通讯员", "记者", "作者", "来源",
                   "信息来源", "文章来源", "稿件来源", "转载来源", "转自", "供稿单位", "摄像", "图片", "视频")
 _SLASH_LABEL = re.compile(r"(?:^|(?<=[\s（(]))(" + "|".join(
@@ -51,6 +52,13 @@ _REPORTER = re.compile(r"^[（(]\s*([^（）()：:]{0,30}?)(学生摄影记者|�
 _NAMES_ONLY = re.compile(r"^[（(]\s*[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3}\s*[）)]$")
 _LABELLED_LINE = re.compile(r"^[（(]?\s*(?:" + "|".join(
     sorted((re.escape(x) for x in _CREDIT_LABELS), key=len, reverse=True)) + r")\s*[:：]")
+
+
+_NOTE = re.compile(r"^[（(]\s*(作者系|作者为|作者简介[:：]?|本文系|本文为|本文|编者按[:：]?|编注[:：]?|注[:：])(.{2,120})[）)]$")
+_PROVIDED = re.compile(r"^(?:图片|照片|图)(?:均)?由(.{2,30}?)(?:提供|拍摄)$")
+_BYLINE = re.compile(r"^[—－-]{1,2}\s*([\u4e00-\u9fff][^，。！？]{1,30})$")
+_BAR_LABEL = re.compile(r"^([（(]?\s*(?:供稿|来源|作者|编辑|审核|撰稿|摄影|文字|图片))\s*[|｜]\s*")
+_LABEL_GROUP = re.compile(r"^(?:(?:采访|整理|文字|摄影|作者|撰稿|采写)、)+")
 
 
 def credit_fields(line: str) -> dict[str, str] | None:
@@ -71,6 +79,17 @@ def credit_fields(line: str) -> dict[str, str] | None:
         return {"记者": (m.group(1) + m.group(2) + " " + m.group(3)).strip()}
     if _NAMES_ONLY.match(text):
         return {"作者": text.strip("（）() ")}
+    m = _NOTE.match(text)
+    if m:   # （本文系…的演讲）, （作者系清华大学教育研究院教授，…）
+        return {"作者单位": m.group(2)} if m.group(1).startswith("作者") else {"注": m.group(2)}
+    m = _PROVIDED.match(text)
+    if m:
+        return {"图": m.group(1)}
+    m = _BYLINE.match(text)
+    if m:
+        return {"作者": m.group(1)}
+    text = _BAR_LABEL.sub(lambda m: m.group(1) + "：", text)
+    text = _LABEL_GROUP.sub("", text)
     inner = text[1:-1] if text[:1] in "（(" and text[-1:] in "）)" else text
     if _SLASH_LABEL.search(inner):
         inner = _SLASH_LABEL.sub(lambda m: f" {m.group(1).split('/')[0]}：", inner)

@@ -34,12 +34,14 @@ _SITE_WORD = re.compile(r"(新闻网|网站|网|官网|新闻|微信公众号|�
 #: Government and national bodies: an article they issued is a reprint from outside.
 _GOVERNMENT = re.compile(r"^(中华人民共和国|中共中央|国务院|全国|中央|新华)|(教育部|教育厅|教育局|教委|人民政府|"
                          r"省委|市委|区委|县委|厅|省政府|市政府)$")
+#: A channel an outlet publishes through, named after it (上海工商联公众号).
+_CHANNEL = re.compile(r"(?:微信公众号|公众号|微信|客户端|微博|官微|视频号)$")
 _EDITION = re.compile(r"第?\s*[0-9０-９一二三四五六七八九十]+\s*版")
 _ORIGIN_KEYS = ("信息来源", "文章来源", "稿件来源", "新闻来源", "来源")
-_REPOST_KEYS = ("转载来源", "转载自", "转自")
+_REPOST_KEYS = ("转载来源", "转载自", "转自", "图片及内容来源", "内容来源")
 _SUPPLIER_KEYS = ("供稿单位", "供稿部门", "供稿", "投稿单位")
 _AUTHOR_KEYS = ("发布单位", "发布部门", "发布机构", "发文单位", "作者单位", "撰稿", "撰稿人", "作者", "文字", "文",
-                "记者", "通讯员", "发布者", "发布人")
+                "记者", "通讯员", "发布者", "发布人", "供稿人")
 
 
 @dataclass
@@ -93,12 +95,18 @@ def outlet_name(value: str, reprint: bool = False, ctx: Context | None = None) -
     text = _EDITION.sub(" ", text)
     text = re.sub(r"[（(][^）)]*[）)]", " ", text)
     edition = reprint or bool(_EDITION.search(value)) or bool(DATE.search(value))
-    words = [w.strip("《》“”\"'：:") for w in re.split(r"[\s,，;；、|｜/]+", text)]
-    for word in (w for w in words if w):
+    words = [w.strip("《》“”\"'：:") for w in re.split(r"[\s,，;；、|｜/&＆]+", text)]
+    words = [w for w in words if w]
+    for i, word in enumerate(words):
         if ctx.own(word):
             continue
+        if _CHANNEL.fullmatch(word):   # 中国计算机学会 公众号: the outlet is the name before
+            if i and not ctx.own(words[i - 1]):
+                return words[i - 1]
+            continue
         if word in _OUTLET_NAMES or (len(word) >= 2 and _OUTLET_SUFFIX.search(word)):
-            return word
+            bare = _CHANNEL.sub("", word)
+            return bare if len(bare) >= 2 else word
         if _GOVERNMENT.search(word) and len(word) >= 3:
             return word
         if edition and len(word) >= 2 and not re.search(r"\d", word) and ctx.unit(word, origin=True) is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bs4 import Tag
 
@@ -69,4 +69,40 @@ def attachments_of(roots: Iterable[Tag], base: str) -> list[Attachment]:
                 name = m.group(1) if m else str(a.get("title") or "") or path.rsplit("/", 1)[-1]
             name = re.sub(r"^附件\s*\d*\s*[:：]\s*", "", norm(name))
             out.append(Attachment(url=url, name=name))
+    return out
+
+
+_VSB_PDF = re.compile(r"showVsbpdfIframe\s*\(\s*[\"']([^\"']+)[\"']")
+_PDF_PARAM = re.compile(r"[?&](?:file|src|url|pdf)=([^&#]+\.pdf)", re.I)
+_NAME_ATTR = re.compile(r"'title'\s*:\s*'([^']+)'")
+
+
+def embedded_documents(root: Tag, base: str) -> list[Attachment]:
+    """Documents a page shows in place of its text: VSB's ``showVsbpdfIframe(…)``,
+    WebPlus's ``<div pdfsrc=…>`` player, an ``<iframe>``/``<embed>``/``<object>``
+    of a PDF (directly or through a viewer's ``?file=``). Read before scripts and
+    frames are dropped; marked ``embedded``, so that the crawler reads them as the
+    article's text."""
+    found: list[tuple[str, str]] = []
+    for script in root.find_all("script"):
+        for m in _VSB_PDF.finditer(script.string or script.get_text() or ""):
+            found.append((m.group(1), ""))
+    for el in root.find_all(attrs={"pdfsrc": True}):
+        name = _NAME_ATTR.search(str(el.get("sudyfile-attr") or ""))
+        found.append((str(el["pdfsrc"]), name.group(1) if name else ""))
+    for el in root.find_all(["iframe", "embed", "object"]):
+        src = str(el.get("src") or el.get("data") or "")
+        m = _PDF_PARAM.search(src)
+        if m:
+            found.append((unquote(m.group(1)), ""))
+        elif re.search(r"\.pdf(?:$|[?#])", src, re.I):
+            found.append((src, ""))
+    out: list[Attachment] = []
+    seen: set[str] = set()
+    for src, name in found:
+        url = join_url(base, src)
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        out.append(Attachment(url=url, name=norm(name) or urlsplit(url).path.rsplit("/", 1)[-1], embedded=True))
     return out

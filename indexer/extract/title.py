@@ -179,3 +179,36 @@ def opens(container: Tag | None, el: Tag) -> bool:
         if not (isinstance(parent, Tag) and heading_styled(parent, container) and len(text.strip()) < 80):
             return False
     return False
+
+
+_INFO_START = re.compile(r"^[（(]?\s*(?:来源|信息来源|文章来源|作者|发布时间|发布日期|日期|时间|供稿|撰稿|记者|编辑)\s*[:：]")
+_LEAF_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "center", "li", "td")
+
+
+def heading_block(container: Tag | None, doc_title: str) -> tuple[list[Tag], str | None, list[str]]:
+    """Reprints often open their content with the newspaper's own heading: a
+    kicker, the title, a subtitle (all centred, bold or large) and the 来源 line.
+    Returns those elements (to be cut from the body), the title among them that
+    <title> names (``杨振宁：科学之美与艺术之美`` shows ``科学之美与艺术之美``), and the
+    info lines' text; nothing when the content opens with ordinary text."""
+    if container is None:
+        return [], None, []
+    leaves: list[Tag] = []
+    for el in container.find_all(_LEAF_BLOCKS):
+        if el.find(_LEAF_BLOCKS) is not None or not inline_text(el):
+            continue
+        leaves.append(el)
+        if len(leaves) >= 7:
+            break
+    for k, el in enumerate(leaves):
+        text = inline_text(el)
+        if _INFO_START.match(text) and len(text) < 120:
+            if k == 0 or not all(heading_styled(x, container) and len(inline_text(x)) < 80 for x in leaves[:k]):
+                return [], None, []
+            doc = squash(doc_title)
+            named = [inline_text(x) for x in leaves[:k] if squash(inline_text(x)) and
+                     squash(inline_text(x)) in doc and len(squash(inline_text(x))) >= 4]
+            return leaves[:k + 1], (max(named, key=len) if named else None), [text]
+        if not (heading_styled(el, container) and len(text) < 80):
+            return [], None, []
+    return [], None, []

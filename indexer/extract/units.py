@@ -27,7 +27,8 @@ UNIT_WORDS = (
 _UNIT_END = re.compile("(" + "|".join(UNIT_WORDS) + ")$")
 #: Roles that follow a unit in credit lines: 新闻中心记者, 大数据学院通讯员.
 _ROLE_END = re.compile(r"(学生摄影记者|摄影记者|学生记者|见习记者|特约记者|记者|学生通讯员|通讯员|供稿|撰稿|报道|"
-                       r"摄影|摄|文图|文|图)$")
+                       r"摄影|摄|文图|文|图|副教授|教授|副院长|院长|副主任|主任|特聘研究员|副研究员|研究员|副书记|书记|"
+                       r"讲师|博士生|硕士生|学生)$")
 #: One-character endings that also end given names (王会, 李科): with a common
 #: surname in front, a two- or three-character string is a person.
 _NAME_LIKE_END = "会科团院组队"
@@ -42,9 +43,16 @@ _SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
 def clean(value: str) -> str:
-    """A candidate name without spaces, brackets around it or a trailing role."""
-    value = _SPACE.sub("", value).strip("（）()【】[]《》“”\"'：:，,。.、;；|｜/-—")
-    value = value.replace("(", "（").replace(")", "）")
+    """A candidate name without spaces, or punctuation and brackets around it; a
+    bracket that belongs to the name stays (大数据学院党委（计算机科学与技术学院）)."""
+    value = _SPACE.sub("", value).replace("(", "（").replace(")", "）")
+    value = value.strip("【】[]《》“”\"'：:，,。.、;；|｜/-—")
+    while value.startswith("（") and value.count("（") > value.count("）"):
+        value = value[1:]
+    while value.endswith("）") and value.count("）") > value.count("（"):
+        value = value[:-1]
+    if value.startswith("（") and value.endswith("）") and value.count("（") == 1:
+        value = value[1:-1]
     return value
 
 
