@@ -87,6 +87,17 @@ class SiteConfig:
     path: str = ""
     #: (list path, column) for the ``lists`` entries that name their column
     list_columns: tuple[tuple[str, str], ...] = ()
+    #: the institution whose name is dropped in front of a unit (read off ``name``
+    #: when not given: 中北大学大数据学院 → 中北大学)
+    institution: str | None = None
+    #: the unit a unit's own site belongs to: an article naming no unit is its
+    department: str | None = None
+    #: this site's own spellings of units: (spelling, name)
+    department_alias_pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def department_aliases(self) -> dict[str, str]:
+        return dict(self.department_alias_pairs)
 
     def is_article_url(self, url: str) -> bool:
         return bool(self.article_pattern) and re.search(self.article_pattern, url) is not None
@@ -122,7 +133,8 @@ class SiteConfig:
         return replace(self, base_url=base_url, allowed_hosts=hosts)
 
 _TOP_KEYS = {"id", "name", "base_url", "lists", "profile", "sitemap", "article_pattern",
-             "allowed_hosts", "encoding", "column", "politeness", "limits", "selectors"}
+             "allowed_hosts", "encoding", "column", "politeness", "limits", "selectors",
+             "institution", "department", "departments"}
 _POLITENESS_KEYS = {"delay", "contact", "user_agent", "timeout", "retries"}
 _LIMITS_KEYS = {"max_pages", "max_depth", "max_bytes", "recheck_days"}
 _SELECTOR_KEYS = set(Selectors.__dataclass_fields__)
@@ -247,8 +259,21 @@ def _build(path: str, raw: dict[str, Any], base_url_override: str | None) -> Sit
         recheck_days=int(_number(lim, "recheck_days", 7, 0, 3650, fail, "limits.")),
         selectors=Selectors(**sel),
         path=path,
+        institution=_optional_str(raw, "institution", fail),
+        department=_optional_str(raw, "department", fail),
+        department_alias_pairs=_aliases(raw, fail),
     )
     return config
+
+
+def _aliases(raw: dict[str, Any], fail: Any) -> tuple[tuple[str, str], ...]:
+    """``[departments]``: ``"大数据团委" = "大数据学院团委"``, a spelling and the name it means."""
+    table = raw.get("departments", {})
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in table.items()):
+        raise fail("departments", 'must be a table of spellings and the unit they name, such as '
+                   '[departments] "大数据团委" = "大数据学院团委"')
+    return tuple((k.strip(), v.strip()) for k, v in table.items())
 
 
 _LIST_ENTRY_KEYS = {"path", "column"}

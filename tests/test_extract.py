@@ -247,9 +247,8 @@ def test_closing_source_lines(closing, source):
 
 def test_site_default_department_and_aliases():
     site = SiteConfig(id="cst", name="中北大学大数据学院", base_url="http://www.example.edu.cn/",
-                      lists=("x.htm",), article_pattern=r"/info/")
-    object.__setattr__(site, "department", "大数据学院")
-    object.__setattr__(site, "department_aliases", {"大数据团委": "大数据学院团委"})
+                      lists=("x.htm",), article_pattern=r"/info/", department="大数据学院",
+                      department_alias_pairs=(("大数据团委", "大数据学院团委"),))
     assert extract(URL, vsb(), site).department == "大数据学院"
     assert extract(URL, vsb(info="<span>来源：大数据团委</span>"), site).department == "大数据学院团委"
     assert extract(URL, vsb(info="<span>来源：中北大学教务处</span>"), site).department == "教务处"

@@ -91,3 +91,18 @@ def test_a_key_in_the_wrong_place_names_where_it_belongs(tmp_path, extra, key, t
     with pytest.raises(ConfigError) as err:
         load_site(write(tmp_path, GOOD + extra))
     assert err.value.key == key and f"belongs under {table}" in str(err.value)
+
+
+def test_department_keys(tmp_path):
+    from indexer.sites import ConfigError, load_site
+    p = tmp_path / "cst.toml"
+    p.write_text('id = "cst"\nname = "中北大学大数据学院"\nbase_url = "http://cst.example.edu.cn/"\n'
+                 'lists = ["xwzx.htm"]\ninstitution = "中北大学"\ndepartment = "大数据学院"\n'
+                 '[departments]\n"大数据团委" = "大数据学院团委"\n', encoding="utf-8")
+    site = load_site(p)
+    assert (site.institution, site.department) == ("中北大学", "大数据学院")
+    assert site.department_aliases == {"大数据团委": "大数据学院团委"}
+    p.write_text('id = "cst"\nname = "x"\nbase_url = "http://cst.example.edu.cn/"\nlists = ["x.htm"]\n'
+                 '[departments]\n"大数据团委" = 3\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="departments"):
+        load_site(p)
