@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+_PLAIN = re.compile(r"[\s\u3000\xa0\W_]+")
 
 
 @dataclass
@@ -55,6 +59,22 @@ class Article:
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     fetched_at: str | None = None
+    #: every address the same story is published at, and every column it sits in
+    #: (set by the store, which merges reposts; this page's own come first)
+    urls: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str | None:
+        """What reposts share: the title and the text with all whitespace and
+        punctuation removed (a repost is the same story under another URL, in
+        another column or on another college's site). ``None`` for an article too
+        short to tell a repost from a namesake (a title over an image or a PDF)."""
+        text = _PLAIN.sub("", self.body)
+        if len(text) < 40:
+            return None
+        payload = _PLAIN.sub("", self.title) + "\x00" + text
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:20]
 
     @property
     def content_hash(self) -> str:

@@ -224,8 +224,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     with Store(paths.store_path(data_dir)) as store:
         db = store.db
-        for (site, n) in db.execute("SELECT site, COUNT(*) FROM articles WHERE removed_at IS NULL GROUP BY site"):
-            print(f"site {site}: {n} articles")
+        for (site, n) in db.execute("SELECT site, COUNT(*) FROM articles WHERE removed_at IS NULL GROUP BY site"
+                                    ).fetchall():
+            reposts = store.count_reposts(site)
+            print(f"site {site}: {n - reposts} articles" +
+                  (f" ({reposts} more URLs repost them)" if reposts else ""))
             for label, col in (("column", "column_name"), ("department", "department"),
                                ("year", "substr(published, 1, 4)")):
                 rows = db.execute(f"SELECT {col}, COUNT(*) FROM articles WHERE site=? AND removed_at IS NULL "

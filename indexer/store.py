@@ -20,7 +20,7 @@ from indexer.article import Article
 WARNING_REASONS = ("empty-list",)
 
 #: Version of the tables below; older stores are migrated forward on open.
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,11 +58,16 @@ CREATE TABLE IF NOT EXISTS articles (
     removed_at TEXT,
     removed_by TEXT,                 -- site | operator
     removed_reason TEXT,
-    seq INTEGER NOT NULL
+    seq INTEGER NOT NULL,
+    fingerprint TEXT,                -- since 4: what reposts of one story share (Article.fingerprint)
+    canonical TEXT,                  -- since 4: the URL of the story this row reposts, NULL for a story
+    reposts INTEGER NOT NULL DEFAULT 0   -- since 4: how many live rows repost this one
 );
 CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
 CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
 CREATE INDEX IF NOT EXISTS articles_site_published ON articles(site, published);
+CREATE INDEX IF NOT EXISTS articles_fingerprint ON articles(fingerprint);
+CREATE INDEX IF NOT EXISTS articles_canonical ON articles(canonical);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     site TEXT NOT NULL,
@@ -186,15 +191,30 @@ class Store:
                 for column in ("persistent INTEGER NOT NULL DEFAULT 0", "empty_lists INTEGER NOT NULL DEFAULT 0",
                                "error TEXT"):
                     self.db.execute(f"ALTER TABLE runs ADD COLUMN {column}")
+            if 0 < version < 4:                                              # v4: reposts merged
+                for column in ("fingerprint TEXT", "canonical TEXT", "reposts INTEGER NOT NULL DEFAULT 0"):
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {column}")
             for statement in _SCHEMA.split(";"):                            # tables and indexes still missing
                 if statement.strip():
                     self.db.execute(statement)
+            if 0 < version < 4:
+                self._fingerprint_all()
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('seq', '0')")
         except BaseException:
             self.db.rollback()
             raise
         self.db.commit()
+
+    def _fingerprint_all(self) -> None:
+        """Migration to v4: every stored article's fingerprint, then its reposts merged."""
+        rows = self.db.execute("SELECT * FROM articles").fetchall()
+        for row in rows:
+            self.db.execute("UPDATE articles SET fingerprint=? WHERE url=?",
+                            (_row_article(row).fingerprint, row["url"]))
+        for (fp,) in self.db.execute("SELECT fingerprint FROM articles WHERE fingerprint IS NOT NULL "
+                                     "GROUP BY fingerprint HAVING COUNT(*) > 1").fetchall():
+            self._merge(fp)
 
     def close(self) -> None:
         self.db.close()
@@ -244,12 +264,15 @@ class Store:
 
     def upsert_article(self, article: Article) -> str:
         """Store an article; returns ``new``, ``changed``, ``unchanged`` or ``blocked``
-        (an operator took it down, and it stays down)."""
+        (an operator took it down, and it stays down). An article with the same
+        text as one stored under another URL is stored as its repost: one story,
+        with all its URLs and columns (see :meth:`_merge`)."""
         h = article.content_hash
+        fp = article.fingerprint
         now = now_iso()
         with self.db:
-            row = self.db.execute("SELECT content_hash, removed_at, removed_by FROM articles WHERE url=?",
-                                  (article.url,)).fetchone()
+            row = self.db.execute("SELECT content_hash, removed_at, removed_by, fingerprint FROM articles "
+                                  "WHERE url=?", (article.url,)).fetchone()
             if row is not None and row["removed_by"] == "operator":
                 return "blocked"
             if row is not None and row["content_hash"] == h and row["removed_at"] is None:
@@ -259,54 +282,94 @@ class Store:
                       article.source, article.column, article.body,
                       json.dumps([i.__dict__ for i in article.images], ensure_ascii=False),
                       json.dumps([a.record() for a in article.attachments], ensure_ascii=False),
-                      h, article.fetched_at or now, now, seq)
+                      h, article.fetched_at or now, now, seq, fp)
             if row is None:
                 self.db.execute(
                     "INSERT INTO articles (site, title, published, department, source, column_name, body,"
-                    " images, attachments, content_hash, fetched_at, updated_at, seq, url, first_seen)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values + (article.url, now))
-                return "new"
-            self.db.execute(
-                "UPDATE articles SET site=?, title=?, published=?, department=?, source=?, column_name=?,"
-                " body=?, images=?, attachments=?, content_hash=?, fetched_at=?, updated_at=?, seq=?,"
-                " removed_at=NULL, removed_by=NULL, removed_reason=NULL WHERE url=?", values + (article.url,))
-            return "changed"
+                    " images, attachments, content_hash, fetched_at, updated_at, seq, fingerprint, url,"
+                    " first_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values + (article.url, now))
+                outcome = "new"
+            else:
+                self.db.execute(
+                    "UPDATE articles SET site=?, title=?, published=?, department=?, source=?, column_name=?,"
+                    " body=?, images=?, attachments=?, content_hash=?, fetched_at=?, updated_at=?, seq=?,"
+                    " fingerprint=?, canonical=NULL, removed_at=NULL, removed_by=NULL, removed_reason=NULL"
+                    " WHERE url=?", values + (article.url,))
+                outcome = "changed"
+            for old_fp in {fp, row["fingerprint"] if row is not None else None} - {None}:
+                self._merge(old_fp)
+            return outcome
 
     def remove_article(self, url: str, reason: str, by: str = "site") -> bool:
-        """Mark an article removed (it leaves the index at the next sync). Returns
-        False when there is no such article or it was already removed."""
+        """Mark an article removed (it leaves the index at the next sync; a story
+        reposted elsewhere stays, under its other URLs). Returns False when there
+        is no such article or it was already removed."""
         with self.db:
-            row = self.db.execute("SELECT removed_at, removed_by FROM articles WHERE url=?", (url,)).fetchone()
+            row = self.db.execute("SELECT removed_at, removed_by, fingerprint FROM articles WHERE url=?",
+                                  (url,)).fetchone()
             if row is None:
                 return False
             if row["removed_at"] is not None and (row["removed_by"] == by or by == "site"):
                 return False
             seq = self._next_seq()
-            self.db.execute("UPDATE articles SET removed_at=?, removed_by=?, removed_reason=?, seq=? WHERE url=?",
-                            (now_iso(), by, reason, seq, url))
+            self.db.execute("UPDATE articles SET removed_at=?, removed_by=?, removed_reason=?, seq=?, "
+                            "canonical=NULL, reposts=0 WHERE url=?", (now_iso(), by, reason, seq, url))
+            if row["fingerprint"]:
+                self._merge(row["fingerprint"])
             return True
 
+    def _merge(self, fp: str) -> None:
+        """Make the live articles sharing a fingerprint one story: the first stored
+        is the story (``canonical`` NULL), the others point at it. Rows whose role
+        changes, and the story whose set of reposts changes, take a new sequence
+        number, so the index drops the reposts and shows the story with all its
+        URLs and columns."""
+        rows = self.db.execute(
+            "SELECT url, canonical, reposts FROM articles WHERE fingerprint=? AND removed_at IS NULL "
+            "ORDER BY first_seen, url", (fp,)).fetchall()
+        if not rows:
+            return
+        head = rows[0]["url"]
+        for i, r in enumerate(rows):
+            canonical = None if i == 0 else head
+            reposts = len(rows) - 1 if i == 0 else 0
+            if r["canonical"] != canonical or r["reposts"] != reposts:
+                self.db.execute("UPDATE articles SET canonical=?, reposts=?, seq=? WHERE url=?",
+                                (canonical, reposts, self._next_seq(), r["url"]))
+
     def get_article(self, url: str) -> Article | None:
+        """The article stored under ``url`` (a repost too), with the story's URLs
+        and columns."""
         row = self.db.execute("SELECT * FROM articles WHERE url=? AND removed_at IS NULL", (url,)).fetchone()
-        return _row_article(row) if row else None
+        return self._story(row) if row else None
 
     def articles(self, site: str | None = None) -> Iterator[Article]:
-        q = "SELECT * FROM articles WHERE removed_at IS NULL"
+        """Every story once (reposts are folded into it)."""
+        q = "SELECT * FROM articles WHERE removed_at IS NULL AND canonical IS NULL"
         args: tuple = ()
         if site:
             q += " AND site=?"
             args = (site,)
-        for row in self.db.execute(q + " ORDER BY url", args):
-            yield _row_article(row)
+        for row in self.db.execute(q + " ORDER BY url", args).fetchall():
+            yield self._story(row)
 
     def count_articles(self, site: str | None = None) -> int:
-        q = "SELECT COUNT(*) FROM articles WHERE removed_at IS NULL"
+        """Stories (an article reposted under several URLs counts once)."""
+        q = "SELECT COUNT(*) FROM articles WHERE removed_at IS NULL AND canonical IS NULL"
+        if site:
+            return self.db.execute(q + " AND site=?", (site,)).fetchone()[0]
+        return self.db.execute(q).fetchone()[0]
+
+    def count_reposts(self, site: str | None = None) -> int:
+        """Live URLs that repost a story stored under another URL."""
+        q = "SELECT COUNT(*) FROM articles WHERE removed_at IS NULL AND canonical IS NOT NULL"
         if site:
             return self.db.execute(q + " AND site=?", (site,)).fetchone()[0]
         return self.db.execute(q).fetchone()[0]
 
     def changes_since(self, seq: int, batch: int = 1000) -> Iterator[Change]:
-        """Every article whose state changed after ``seq``, oldest change first."""
+        """Every article whose state changed after ``seq``, oldest change first. A
+        repost is a removal (of its URL's document): the story it reposts carries it."""
         last = seq
         while True:
             rows = self.db.execute("SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
@@ -315,7 +378,32 @@ class Store:
                 return
             for row in rows:
                 last = row["seq"]
-                yield Change(row["seq"], row["url"], None if row["removed_at"] else _row_article(row))
+                live = row["removed_at"] is None and row["canonical"] is None
+                yield Change(row["seq"], row["url"], self._story(row) if live else None)
+
+    def _story(self, row: sqlite3.Row) -> Article:
+        """The article of a row, with the URLs and columns of its story."""
+        article = _row_article(row)
+        head = row["canonical"] or row["url"]
+        urls, columns = [head], []
+        if row["canonical"] is not None or row["reposts"]:
+            if row["canonical"] is not None:
+                first = self.db.execute("SELECT column_name FROM articles WHERE url=?", (head,)).fetchone()
+                columns.append(first[0] if first else None)
+            else:
+                columns.append(row["column_name"])
+            for r in self.db.execute("SELECT url, column_name FROM articles WHERE canonical=? AND "
+                                     "removed_at IS NULL ORDER BY first_seen, url", (head,)):
+                urls.append(r["url"])
+                columns.append(r["column_name"])
+        else:
+            columns.append(row["column_name"])
+        if row["url"] != head:   # this page's own first
+            urls.remove(row["url"])
+            urls.insert(0, row["url"])
+        article.urls = urls
+        article.columns = list(dict.fromkeys(c for c in [article.column, *columns] if c))
+        return article
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, site: str) -> int:

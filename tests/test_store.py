@@ -43,7 +43,7 @@ def test_a_file_that_is_not_a_store_is_reported(tmp_path):
 def test_store_records_its_version(tmp_path):
     Store(tmp_path / "s.db").close()
     db = sqlite3.connect(tmp_path / "s.db")
-    assert db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "3"
+    assert db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "4"
 
 
 def test_a_version_1_store_migrates_forward_losing_nothing(tmp_path):
