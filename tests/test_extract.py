@@ -488,3 +488,13 @@ def test_signature_forms(tail, dept, date):
     assert a.department == dept
     assert (a.published or "")[:10] == (date or "")
     assert a.body == "学院举办产教融合年会，来自华中数控等企业的代表参加了会议，共同探讨人才培养。"
+
+
+def test_a_players_page_gets_no_body_made_of_the_footer():
+    html = """<html><head><title>校园之声第12期-南开大学新闻网</title></head><body>
+<h1 class="title">校园之声第12期</h1><div class="player"><video src="/media/12.mp4" controls></video></div>
+<div class="foot"><p>新闻热线：022-23508888</p><p>投稿信箱：news@nankai.edu.cn</p>
+<p>地址：天津市南开区卫津路94号 邮编：300071</p></div></body></html>"""
+    with pytest.raises(ExtractError) as err:
+        extract("http://news.example.edu.cn/2024/0101/c1a2/page.htm", html)
+    assert err.value.reason == "no-text"

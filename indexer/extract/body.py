@@ -32,6 +32,21 @@ def _is_nav_line(line: str) -> bool:
     return bool(tokens) and all(t in _NAV_WORDS or t.lower() in _NAV_WORDS for t in tokens)
 
 
+#: Lines of a site's own chrome (its footer's contact block), never an article's.
+_CHROME = re.compile(r"(新闻热线|投稿信箱|投稿邮箱|投稿电话|联系电话|电话[:：]|传真[:：]|地址[:：]|邮编[:：]|"
+                     r"邮政编码|主办[:：]|承办[:：]|主管[:：]|技术支持|网站地图|联系我们|设为首页|加入收藏|"
+                     r"版权所有|Copyright|ICP|公网安备|E-?mail[:：])", re.I)
+
+
+def is_chrome(lines: list[str]) -> bool:
+    """Whether the text read as the body is the site's chrome (a footer's
+    hotline, mailbox and address lines), as on a page that is only a video or
+    radio player: most of its characters are on such lines."""
+    total = sum(len(x) for x in lines)
+    chrome = sum(len(x) for x in lines if len(x) < 120 and _CHROME.search(x))
+    return total > 0 and chrome >= 0.6 * total
+
+
 def _is_junk_line(line: str) -> bool:
     if _is_nav_line(line) or _PREV_NEXT.match(line):
         return True

@@ -9,7 +9,7 @@ from bs4.element import CData, ProcessingInstruction
 
 from indexer.article import Article, Attachment, ExtractError, Image
 from indexer.charset import decode_html, is_html
-from indexer.extract.body import (centred_lead, clean_body_lines, drop_hidden, drop_junk_elements,
+from indexer.extract.body import (centred_lead, clean_body_lines, drop_hidden, drop_junk_elements, is_chrome,
                                   reproduces_document)
 from indexer.extract.column import (CRUMB_SKIP, breadcrumb_column, column_problem, crumbs_of, section_elements,
                                     section_heading, useful_crumb, vsb_editable)
@@ -142,6 +142,9 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
     vsb_column = vsb_editable(soup, ("栏目名称", "栏目名", "当前栏目"))
 
     embedded = embedded_documents(soup, base)   # before scripts and frames go
+    player = soup.find(["video", "audio"]) is not None or \
+        soup.find(["embed", "object", "iframe", "source"],
+                  attrs={"src": re.compile(r"\.(mp4|flv|m3u8|mp3|wma|wmv|swf)(\?|$)", re.I)}) is not None
 
     for c in soup.find_all(string=lambda s: isinstance(s, (Comment, ProcessingInstruction, CData))):
         c.extract()
@@ -217,7 +220,12 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
         if not same_page(target, url):
             raise ExtractError("redirect", f"{url}: the page only redirects (script) to {target}",
                                target=target)
+    if lines and is_chrome(lines):
+        lines = []   # a player's page, or one whose article sits where nothing reads it
     if not lines and not images and not attachments:
+        if player:
+            raise ExtractError("no-text", f"{url}: “{title[:40]}” is a video or audio player with no "
+                               "text of its own; nothing to index but its title")
         raise ExtractError("no-body", f"{url}: found the title “{title[:40]}” but no article text, "
                            "images or attachments; set selectors.body in the site configuration if "
                            "the content sits in an unusual element")
