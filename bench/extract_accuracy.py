@@ -174,12 +174,12 @@ def run(cases: list[Case], show_misses: bool = False) -> dict[str, Tally]:
         if show_misses:
             for name, ok in result.items():
                 if ok is False:
-                    print(f"  miss {case.corpus}:{case.name} {name}: got {_got(article, name, error)!r}, "
-                          f"want {_want(case.truth, name)!r}")
+                    print(f"  miss {case.corpus}:{case.name} {name}: got {got_field(article, name, error)!r}, "
+                          f"want {want_field(case.truth, name)!r}")
     return tallies
 
 
-def _got(article: Article | None, name: str, error: ExtractError | None) -> object:
+def got_field(article: Article | None, name: str, error: object = None) -> object:
     if article is None:
         return f"<{error}>"
     return {"title": article.title, "date": article.published, "department": article.department,
@@ -187,7 +187,7 @@ def _got(article: Article | None, name: str, error: ExtractError | None) -> obje
             "body end": article.body[-30:]}[name]
 
 
-def _want(truth: dict, name: str) -> object:
+def want_field(truth: dict, name: str) -> object:
     return {"title": truth.get("title"), "date": truth.get("published"), "department": truth.get("department"),
             "column": truth.get("column"), "source": truth.get("source"), "body start": truth.get("body_starts"),
             "body end": truth.get("body_ends")}[name]

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.extract_accuracy import FIELDS, compare  # noqa: E402
+from bench.extract_accuracy import FIELDS, compare, got_field, want_field  # noqa: E402
 from indexer import paths  # noqa: E402
 from indexer.article import Article  # noqa: E402
 from indexer.listpage import normalise_url, parse_list  # noqa: E402
@@ -201,24 +201,10 @@ def run_site(name: str, folder: Path, work: Path, misses: bool) -> SiteResult:
                 seen[field_name] += 1
                 right[field_name] += int(bool(ok))
                 if misses and ok is False:
-                    print(f"  miss {name}:{label['path']} {field_name}: got {_got(article, field_name)!r}, "
-                          f"want {_want(label, field_name)!r}")
+                    print(f"  miss {name}:{label['path']} {field_name}: got {got_field(article, field_name, 'not stored')!r}, "
+                          f"want {want_field(label, field_name)!r}")
     return SiteResult(name, len(links), missing, stored, len(labels), reposts, merged, failures, repost_urls, right, seen,
                       done.returncode)
-
-
-def _got(article: Article | None, name: str) -> object:
-    if article is None:
-        return "<not stored>"
-    return {"title": article.title, "date": article.published, "department": article.department,
-            "column": article.column, "source": article.source, "body start": article.body[:24],
-            "body end": article.body[-24:]}[name]
-
-
-def _want(label: dict, name: str) -> object:
-    return {"title": label.get("title"), "date": label.get("published"), "department": label.get("department"),
-            "column": label.get("column"), "source": label.get("source"), "body start": label.get("body_starts"),
-            "body end": label.get("body_ends")}[name]
 
 
 def table(results: list[SiteResult]) -> str:
