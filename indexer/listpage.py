@@ -191,6 +191,19 @@ def _item_of(a: Tag, url_of: dict[int, str]) -> Tag:
     return item
 
 
+def _of_this_column(link: str, list_url: str) -> bool:
+    """Whether an article URL belongs to the column whose list is at ``list_url``."""
+    try:
+        lpath, apath = urlsplit(list_url).path, urlsplit(link).path
+    except ValueError:
+        return False
+    folder = lpath.rsplit("/", 1)[0]
+    if folder.count("/") >= 2 and apath.startswith(folder + "/"):
+        return True
+    ids = [t for t in re.findall(r"\d{4,}", lpath) if not re.fullmatch(r"(?:19|20)\d{2}", t)]
+    return any(re.search(rf"(?<!\d){t}(?!\d)", apath) for t in ids)
+
+
 def parse_list(url: str, html: bytes | str, site: SiteConfig | None = None) -> ListPage:
     """Read a list page. Never raises on odd HTML; an empty page gives an empty list."""
     if isinstance(html, (bytes, bytearray)):
@@ -241,7 +254,11 @@ def parse_list(url: str, html: bytes | str, site: SiteConfig | None = None) -> L
             with_date = {url_of[id(a)] for a in groups[sig] if date_of(a)}
             return len(urls) + 0.5 * len(with_date)
 
-        main = max(order, key=lambda s: (score(s), -order.index(s)))
+        # the column's own list before a sidebar of another column's: its links
+        # carry the list's column id (WebPlus /35232/list.htm → c35232a…) or sit
+        # under the list's folder (/xwzx/tzgg/ → /xwzx/tzgg/202301/t…)
+        own = [sig for sig in order if any(_of_this_column(url_of[id(a)], url) for a in groups[sig])]
+        main = max(own or order, key=lambda s: (score(s), -order.index(s)))
 
         def same_list(sig: tuple[str, ...]) -> bool:
             # a featured first item shaped differently, inside the same (classed) list

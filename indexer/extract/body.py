@@ -19,7 +19,7 @@ _PREV_NEXT = re.compile(r"^[【\[]?\s*(上一篇|下一篇|上一条|下一条|�
 _COPYRIGHT = re.compile(r"(版权所有|copyright|©|ICP备|ICP证|公网安备|技术支持[:：])", re.I)
 _COUNTER = re.compile(r"(浏览次数|点击次数|阅读次数|访问次数|浏览量|点击量|阅读量|点击数|访问量|_showDynClicks|"
                       r"WP_VisitCount|浏览[:：]\s*\d|点击[:：]\s*\d|阅读[:：]\s*\d)")
-_META_LINE = re.compile(r"(发布时间|发布日期|发稿时间|更新时间|日期|时间|来源|作者|编辑|责任编辑|审核|供稿|"
+_META_LINE = re.compile(r"(发布时间|发布日期|发稿时间|更新时间|日期|时间|来源|转载自|转自|作者|编辑|责任编辑|审核|供稿|"
                         r"发布者|发布人|发布单位|摄影|字号|字体|浏览|点击|阅读)\s*[:：]")
 _JUNK_CLASS = re.compile(
     r"^(bdshare.*|.*share.*|jiathis.*|fenxiang|print.*|close.*|prev.*|next.*|pre_?next|dynclick.*|"
@@ -47,8 +47,12 @@ def is_chrome(lines: list[str]) -> bool:
     return total > 0 and chrome >= 0.6 * total
 
 
+#: A link to a neighbouring article with its date (相关新闻: 标题[2015-03-23]).
+_DATED_LINK = re.compile(r"^.{4,80}[\[［(（]\d{4}-\d{1,2}-\d{1,2}[\]］)）]$")
+
+
 def _is_junk_line(line: str) -> bool:
-    if _is_nav_line(line) or _PREV_NEXT.match(line):
+    if _is_nav_line(line) or _PREV_NEXT.match(line) or _DATED_LINK.match(line):
         return True
     if len(line) < 160 and _COPYRIGHT.search(line):
         return True

@@ -135,7 +135,10 @@ def _densest_block(soup: BeautifulSoup) -> Tag | None:
         n = text_len(p)
         if n < 10:
             continue
-        weight = n * (1.0 - min(link_density(p), 1.0))
+        density = min(link_density(p), 1.0)
+        if density > 0.4:
+            continue   # a link with its date or a line of links (a list of neighbours), no paragraph
+        weight = n * (1.0 - density)
         if re.search(r"[，。；：！？]", p.get_text("")):
             weight *= 1.5
         parent = p.parent

@@ -19,7 +19,8 @@ from indexer.extract.dates import to_iso
 from indexer.extract.text import squash
 from indexer.extract.units import looks_like_unit
 
-_ATTACH_LINE = re.compile(r"^(?:附件|附表|附)\s*\d{0,2}\s*[:：【\[]|^附件\s*\d{0,2}\s*$|^附件\s*\d{1,2}\s*[.、．]")
+_ATTACH_LINE = re.compile(r"^(?:附件|附表|附)\s*\d{0,2}\s*[:：【\[]|^附件\s*\d{0,2}\s*$|^附件\s*\d{1,2}\s*[.、．]|"
+                          r"^附件\s+\S.{0,60}$")
 _CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
 _ARABIC_DATE = re.compile(r"^((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?$")
@@ -137,7 +138,9 @@ def split_tail(lines: list[str], attachments: list[Attachment]) -> Tail:
             out.pop()
             take_signer(len(out) - 1)
             continue
-        pieces = re.split(r"[\s\u3000]{2,}", last.strip())
+        m = re.match(r"^(.{2,40}?)[\s\u3000]+((?:19|20)\d{2}\s*[年.\-/].{2,12}|[〇○零一二三四五六七八九]{4}年.{2,8})$",
+                     last.strip())
+        pieces = [m.group(1), m.group(2)] if m else []
         if len(pieces) == 2 and date_line(pieces[1])[0] and _unit_parts(pieces[0]):
             tail.signed = tail.signed or date_line(pieces[1])[1]
             tail.signer = tail.signer or _unit_parts(pieces[0])[0]  # type: ignore[index]

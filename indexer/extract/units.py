@@ -35,7 +35,8 @@ _NAME_LIKE_END = "会科团院组队"
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
                 "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
                 "戴莫孔向汤")
-_BAD = re.compile(r"[0-9０-９@#%&*=+<>{}\[\]【】|｜“”\"'《》。，！？；：:,!?;]|https?:|www\.|\.(?:com|cn|net)")
+_BAD = re.compile(r"[0-9０-９@#%&*=+<>{}\[\]【】|｜“”\"'《》。，！？；：:,!?;]|https?:|www\.|\.(?:com|cn|net)|"
+                  r"第[一二三四五六七八九十百零〇]+次")
 _INSTITUTION = re.compile(r"^(.{2,20}?(?:大学|学院|学校|职院|高专|研究院))")
 #: Endings only institutions have (a bare 学院 is as often a college's own school).
 _INSTITUTION_STRICT = re.compile(r"^(.{2,20}?(?:大学|职业技术学院|职业学院|师范学院|高等专科学校|专科学校|学校|职院|高专))")
@@ -64,6 +65,9 @@ def looks_like_unit(name: str | None) -> bool:
     name = clean(name)
     if departments.normalise(name):
         return True
+    m = re.fullmatch(r"(.{2,30}?)（([^（）]{2,20})）", name)
+    if m:   # 大数据学院党委（计算机科学与技术学院）: the unit, and its other name
+        return looks_like_unit(m.group(1))
     if not 2 <= len(name) <= 30 or _BAD.search(name) or re.search(r"[A-Za-z]{2,}", name):
         return False
     if not re.fullmatch(r"[\u3400-\u9fff（）·]+", name):
