@@ -124,6 +124,9 @@ def find_body(soup: BeautifulSoup, site: SiteConfig | None, index: PageIndex) ->
     return None, ""
 
 
+_DATED_ITEM = re.compile(r"[\[［(（]\d{4}-\d{1,2}-\d{1,2}[\]］)）]\s*$")
+
+
 def _densest_block(soup: BeautifulSoup) -> Tag | None:
     """The element holding the most paragraph text (a readability-style score)."""
     scores: dict[int, float] = {}
@@ -136,7 +139,7 @@ def _densest_block(soup: BeautifulSoup) -> Tag | None:
         if n < 10:
             continue
         density = min(link_density(p), 1.0)
-        if density > 0.4:
+        if density > 0.4 or (n < 100 and _DATED_ITEM.search(p.get_text(""))):
             continue   # a link with its date or a line of links (a list of neighbours), no paragraph
         weight = n * (1.0 - density)
         if re.search(r"[，。；：！？]", p.get_text("")):
