@@ -40,6 +40,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from indexer.article import ExtractError
+from indexer.attachfetch import read_attachments
 from indexer.charset import is_html
 from indexer.extract import extract
 from indexer.failures import FailureBook
@@ -393,9 +394,10 @@ class Crawler:
             self._fail(url, "extract-crash", page.error_detail)
             return
         article.fetched_at = page.fetched_at
+        self._read(url)
+        read_attachments(self, article)   # its documents' text; may warn under url (no-text), so after _read
         outcome = self.store.upsert_article(article)
         self.store.save_page(page)
-        self._read(url)
         if outcome == "new":
             self.counts.new += 1
         elif outcome == "changed":

@@ -84,25 +84,58 @@ def dictionary_note(gen_dir: Path) -> str | None:
             "(no re-crawl needed)")
 
 
+#: Characters of attachment text kept in an article's stored document (for
+#: snippets and the check of mixed clauses); all of it is indexed.
+STORED_ATTACHMENT_CHARS = 50_000
+
+
 def to_document(article: Article) -> dict:
     """What the index keeps of ``article``: the text fields it cuts into tokens,
     the column values it filters and counts on, and the fields a hit displays."""
     published = _parse_published(article.published)
     aid = article_id(article.url)
+    attachments = indexed_attachments(article)
+    stored = {"id": aid, "url": article.url, "site": article.site,
+              "title": article.title, "body": article.body, "published_text": article.published,
+              "department": article.department or "", "column": article.column or "",
+              "source": article.source}
+    if attachments:
+        stored["attachments"] = _stored_attachments(attachments)
     return {
         "id": aid,
         "title": article.title,
         "body": article.body,
+        "attach": attachment_text(attachments),
         "published": published,
         "year": str(published.year) if published else "",
         "department": article.department or "",
         "column": article.column or "",
         "site": article.site,
-        "stored": {"id": aid, "url": article.url, "site": article.site,
-                   "title": article.title, "body": article.body, "published_text": article.published,
-                   "department": article.department or "", "column": article.column or "",
-                   "source": article.source},
+        "stored": stored,
     }
+
+
+def indexed_attachments(article: Article) -> list[tuple[str, str]]:
+    """(name, text) of the attachments indexed with ``article``: every one but a
+    document shown in place of the text whose text is the body already."""
+    return [(a.name or "", a.text or "") for a in article.attachments
+            if not (a.embedded and a.text and a.text in article.body)]
+
+
+def attachment_text(attachments: list[tuple[str, str]]) -> str:
+    """The text of the attachments field: each one's name, then its text, a line
+    apart (the stored document's ``attachments`` give the same text, cut)."""
+    return "\n".join(f"{name}\n{text}" if text else name for name, text in attachments)
+
+
+def _stored_attachments(attachments: list[tuple[str, str]]) -> list[list[str]]:
+    """[name, text] of each, the texts cut to ``STORED_ATTACHMENT_CHARS`` in all."""
+    out: list[list[str]] = []
+    room = STORED_ATTACHMENT_CHARS
+    for name, text in attachments:
+        out.append([name, text[:room]])
+        room = max(room - len(text), 0)
+    return out
 
 
 def _parse_published(value: str | None) -> datetime | None:

@@ -42,6 +42,7 @@ class Hit:
     column: str | None
     source: str | None
     score: float
+    attachment: str | None = None   # the name of the attachment the snippet comes from, if not the body
 
 
 @dataclass

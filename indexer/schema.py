@@ -15,6 +15,9 @@ Fields:
   Chinese run is a phrase of its bigrams: exact.
 * ``title`` / ``body`` (frequencies): the jieba words of
   :func:`analysis.word_counts`, each repeated by its count: BM25 ranking only.
+* ``attach`` / ``attach_ng``: the same two for the article's attachments, each
+  one's name and text (:func:`indexer.index.attachment_text`), so a query that
+  matches only an attachment finds the article.
 * ``key``: the article id as a signed 64-bit integer (fast), to read ids of
   many matches without their stored documents; ``id`` (raw) to delete and get.
 * ``published`` (seconds since 0001-01-01, :data:`NO_DATE` without a date),
@@ -34,9 +37,10 @@ import tantivy
 from indexer.analysis import gram_sequence, word_counts
 
 #: Bump when fields change.
-SCHEMA_VERSION = "t1"
+SCHEMA_VERSION = "t2"   # t2: attachments (attach, attach_ng)
 
 FACETS = ("department", "year", "column", "site")
+TEXT_FIELDS = ("title", "body", "attach")   # each with its gram field, name + "_ng"
 NO_DATE = -1               # ``published`` of an article without a date: before every dated one
 _EPOCH = datetime(1, 1, 1)
 _U64 = 1 << 64
@@ -46,7 +50,7 @@ def make_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("key", indexed=True, fast=True)
     sb.add_text_field("id", tokenizer_name="raw", index_option="basic")
-    for name in ("title", "body"):
+    for name in TEXT_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
         sb.add_text_field(name + "_ng", tokenizer_name="whitespace", index_option="position")
     sb.add_integer_field("published", indexed=True, fast=True)
@@ -84,9 +88,8 @@ def tokenise(doc: dict) -> dict:
     (:func:`indexer.index.to_document`) holds: made in worker processes."""
     return {"key": key_of(doc["id"]), "id": doc["id"], "published": seconds(doc.get("published")),
             "facets": [doc[n] for n in FACETS],
-            "title": words_text(doc["title"]), "body": words_text(doc["body"]),
-            "title_ng": " ".join(gram_sequence(doc["title"])),
-            "body_ng": " ".join(gram_sequence(doc["body"])),
+            **{name: words_text(doc.get(name, "")) for name in TEXT_FIELDS},
+            **{name + "_ng": " ".join(gram_sequence(doc.get(name, ""))) for name in TEXT_FIELDS},
             "stored": json.dumps(doc["stored"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
 
 
@@ -95,8 +98,9 @@ def to_tantivy(rec: dict) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_integer("key", rec["key"])
     doc.add_text("id", rec["id"])
-    for name in ("title", "body", "title_ng", "body_ng"):
+    for name in TEXT_FIELDS:
         doc.add_text(name, rec[name])
+        doc.add_text(name + "_ng", rec[name + "_ng"])
     doc.add_integer("published", rec["published"])
     for name, value in zip(FACETS, rec["facets"]):
         doc.add_text(name, value)

@@ -32,7 +32,7 @@ import tantivy
 from indexer import highlight, proximity, synonyms, userdict
 from indexer.didyoumean import DidYouMean
 from indexer.analysis import gram_sequence, init_jieba, normalise, query_grams, query_words, runs
-from indexer.index import IndexVersionError, check_version, dictionary_note, exists, read_meta
+from indexer.index import IndexVersionError, attachment_text, check_version, dictionary_note, exists, read_meta
 from indexer.index import ENGINE_VERSION
 from indexer.schema import FACETS, id_of, seconds, stored_fields
 from indexer.querylang import Clause, ParsedQuery, parse
@@ -40,6 +40,7 @@ from indexer.results import (MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, 
                              IndexInfo, Query, SearchResults, StoredArticle)
 
 TITLE_BOOST = 3.0
+ATTACH_BOOST = 0.5   # a match in an attachment counts half a match in the body
 REFRESH_EVERY = 1.0  # seconds between checks for a newer index commit
 SUGGEST_BELOW = 3    # "did you mean" is looked for when a query finds fewer articles
 VOCAB_FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from
@@ -353,6 +354,7 @@ class SearchEngine:
         bonus = [self._word("title", w, TITLE_BOOST) for w in words]
         if not title_only:
             bonus += [self._word("body", w) for w in words]
+            bonus += [self._word("attach", w, ATTACH_BOOST) for w in words]
         return bonus
 
     def _filters(self, query: Query) -> dict[str, object]:
@@ -419,7 +421,9 @@ class SearchEngine:
         return _any(qs)
 
     def _clause(self, searcher, clause: Clause, title_only: bool):
-        fields = [("title_ng", TITLE_BOOST)] + ([] if (title_only or clause.title_only) else [("body_ng", 1.0)])
+        fields = [("title_ng", TITLE_BOOST)]
+        if not (title_only or clause.title_only):
+            fields += [("body_ng", 1.0), ("attach_ng", ATTACH_BOOST)]
         return _any([self._field_clause(searcher, clause.text, field, boost) for field, boost in fields])
 
     def _field_clause(self, searcher, text: str, field: str, boost: float):
@@ -438,7 +442,7 @@ class SearchEngine:
             return tantivy.Query.empty_query()
         if len(list(runs(normalise(text)))) > 1:
             q = tantivy.Query.regex_phrase_query(self._schema, field, _mixed_phrase(text))
-            q = self._verified(searcher, q, _STORED[field], text)
+            q = self._verified(searcher, q, field, text)
         elif len(grams) > 1:
             q = tantivy.Query.phrase_query(self._schema, field, grams)
         else:
@@ -449,11 +453,11 @@ class SearchEngine:
                 q = tantivy.Query.term_query(self._schema, field, g, index_option="position")
         return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
 
-    def _verified(self, searcher, candidates, stored: str, text: str):
-        """``candidates`` restricted to the articles whose stored ``stored`` field
+    def _verified(self, searcher, candidates, field: str, text: str):
+        """``candidates`` restricted to the articles whose stored text of ``field``
         contains ``text`` (normalised), with the candidates' scores."""
         res = searcher.search(candidates, limit=max(1, searcher.num_docs), count=False)
-        keep = [a for _, a in res.hits if text in normalise(stored_fields(searcher.doc(a)).get(stored, ""))]
+        keep = [a for _, a in res.hits if text in normalise(_stored_text(stored_fields(searcher.doc(a)), field))]
         if not keep:
             return tantivy.Query.empty_query()
         keys = searcher.fast_field_values("key", keep)
@@ -462,7 +466,12 @@ class SearchEngine:
                                             (_MUST, tantivy.Query.const_score_query(only, 0.0))])
 
 
-_STORED = {"title_ng": "title", "body_ng": "body"}
+def _stored_text(fields: dict, field: str) -> str:
+    """The stored text a bigram field was cut from (an article's attachments: as
+    much of their text as the stored document keeps)."""
+    if field == "attach_ng":
+        return attachment_text([(name, text) for name, text in fields.get("attachments") or ()])
+    return fields.get(field[:-3], "")
 
 
 def _mixed_phrase(text: str) -> list[str]:
@@ -536,13 +545,34 @@ def _hit(fields: dict, score: object, needles: list[str]) -> Hit:
         score = next((x for x in score if isinstance(x, float)), 0.0)
     title = fields.get("title", "")
     body = fields.get("body", "")
+    snippet, attachment = _snippet(body, fields.get("attachments") or (), needles)
     return Hit(
         id=fields["id"], url=fields["url"], site=fields.get("site", ""), title=title,
         title_html=highlight.highlight(title, needles),
-        snippet_html=highlight.snippet(body, needles),
+        snippet_html=snippet,
         published=fields.get("published_text"), department=fields.get("department") or None,
         column=fields.get("column") or None, source=fields.get("source"), score=float(score) if isinstance(score, (int, float)) else 0.0,
+        attachment=attachment,
     )
+
+
+def _snippet(body: str, attachments, needles: list[str]) -> tuple[str, str | None]:
+    """The hit's snippet, and the name of the attachment it comes from: the body's
+    best passage, unless the body has no match and an attachment has (in its name
+    or its text): then the attachment with the most distinct query words, its
+    text's best passage (none when it has no text, only its name matched)."""
+    if not needles or not attachments or highlight.find_spans(body, needles):
+        return highlight.snippet(body, needles), None
+    best, most = None, 0
+    for name, text in attachments:
+        spans = highlight.find_spans(text, needles) + highlight.find_spans(name, needles)
+        distinct = len({k for _, _, k in spans})
+        if distinct > most:
+            best, most = (name, text), distinct
+    if best is None:
+        return highlight.snippet(body, needles), None
+    name, text = best
+    return highlight.snippet(text, needles), name
 
 
 def _stored(fields: dict) -> StoredArticle:

@@ -82,6 +82,8 @@ class SiteConfig:
     max_pages: int = 5000
     max_depth: int = 50
     max_bytes: int = 5_000_000
+    #: the largest attachment fetched (a PDF, a Word file …): bigger ones are skipped with a warning
+    max_attachment_bytes: int = 20_000_000
     recheck_days: int = 7
     selectors: Selectors = field(default_factory=Selectors)
     path: str = ""
@@ -136,7 +138,7 @@ _TOP_KEYS = {"id", "name", "base_url", "lists", "profile", "sitemap", "article_p
              "allowed_hosts", "encoding", "column", "politeness", "limits", "selectors",
              "institution", "department", "departments"}
 _POLITENESS_KEYS = {"delay", "contact", "user_agent", "timeout", "retries"}
-_LIMITS_KEYS = {"max_pages", "max_depth", "max_bytes", "recheck_days"}
+_LIMITS_KEYS = {"max_pages", "max_depth", "max_bytes", "max_attachment_bytes", "recheck_days"}
 _SELECTOR_KEYS = set(Selectors.__dataclass_fields__)
 
 
@@ -256,6 +258,8 @@ def _build(path: str, raw: dict[str, Any], base_url_override: str | None) -> Sit
         max_pages=int(_number(lim, "max_pages", 5000, 1, 10_000_000, fail, "limits.")),
         max_depth=int(_number(lim, "max_depth", 50, 1, 100_000, fail, "limits.")),
         max_bytes=int(_number(lim, "max_bytes", 5_000_000, 1024, 1_000_000_000, fail, "limits.")),
+        max_attachment_bytes=int(_number(lim, "max_attachment_bytes", 20_000_000, 1024, 1_000_000_000,
+                                         fail, "limits.")),
         recheck_days=int(_number(lim, "recheck_days", 7, 0, 3650, fail, "limits.")),
         selectors=Selectors(**sel),
         path=path,

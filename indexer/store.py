@@ -16,8 +16,10 @@ from pathlib import Path
 from indexer.article import Article
 
 #: Reasons recorded in ``failures`` that are warnings, not failures: they count
-#: toward no run's ``failed`` and no exit status.
-WARNING_REASONS = ("empty-list",)
+#: toward no run's ``failed`` and no exit status. So is every reason that begins
+#: with :data:`ATTACHMENT_WARNING` (an attachment that could not be fetched or read).
+WARNING_REASONS = ("empty-list", "no-text")
+ATTACHMENT_WARNING = "attachment-"
 
 #: Version of the tables below; older stores are migrated forward on open.
 STORE_VERSION = 4
@@ -131,6 +133,7 @@ class PageRecord:
     error: str | None = None
     error_detail: str | None = None
     redirect_to: str | None = None
+    body_hash: str | None = None   # an attachment's: the SHA-1 of its bytes (which are not kept)
 
 
 @dataclass
@@ -238,17 +241,17 @@ class Store:
         row = self.db.execute("SELECT * FROM pages WHERE url=?", (url,)).fetchone()
         if row is None:
             return None
-        return PageRecord(**{k: row[k] for k in row.keys() if k != "body_hash"})
+        return PageRecord(**{k: row[k] for k in row.keys()})
 
     def save_page(self, page: PageRecord) -> None:
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO pages (url, site, kind, status, etag, last_modified, content_type,"
-                " encoding, body, fetched_at, error, error_detail, redirect_to)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " encoding, body, fetched_at, error, error_detail, redirect_to, body_hash)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (page.url, page.site, page.kind, page.status, page.etag, page.last_modified,
                  page.content_type, page.encoding, page.body, page.fetched_at or now_iso(),
-                 page.error, page.error_detail, page.redirect_to))
+                 page.error, page.error_detail, page.redirect_to, page.body_hash))
 
     # -- articles -----------------------------------------------------------
     def has_article(self, url: str) -> bool:
@@ -456,9 +459,10 @@ class Store:
         """Failures recorded in every run, by reason; ``warnings``: the warnings instead."""
         marks = ",".join("?" * len(WARNING_REASONS))
         q = ("SELECT f.reason, COUNT(*) FROM failures f JOIN runs r ON r.id=f.run_id WHERE "
-             + ("" if warnings else "NOT ") + f"f.reason IN ({marks})"
+             + ("" if warnings else "NOT ") + f"(f.reason IN ({marks}) OR f.reason LIKE ?)"
              + (" AND r.site=?" if site else "") + " GROUP BY f.reason ORDER BY 2 DESC, 1")
-        return [(r[0], r[1]) for r in self.db.execute(q, (*WARNING_REASONS, *((site,) if site else ())))]
+        args = (*WARNING_REASONS, ATTACHMENT_WARNING + "%", *((site,) if site else ()))
+        return [(r[0], r[1]) for r in self.db.execute(q, args)]
 
 
 def _row_article(row: sqlite3.Row) -> Article:

@@ -497,4 +497,4 @@ def test_a_players_page_gets_no_body_made_of_the_footer():
 <p>地址：天津市南开区卫津路94号 邮编：300071</p></div></body></html>"""
     with pytest.raises(ExtractError) as err:
         extract("http://news.example.edu.cn/2024/0101/c1a2/page.htm", html)
-    assert err.value.reason == "no-text"
+    assert err.value.reason == "player-only"

@@ -58,7 +58,7 @@ def test_api_shape_is_exact(client):
     assert data["truncated_query"] is False
     for hit in data["hits"]:
         assert list(hit) == ["id", "url", "title", "published", "department", "column", "site",
-                             "snippet", "source", "college"]
+                             "snippet", "attachment", "source", "college"]
     assert list(data["facets"]) == ["department", "year", "column", "site"]
     for facet in data["facets"].values():
         for fv in facet:

@@ -91,7 +91,8 @@ def suggestions(prefix: str, limit: int) -> list[dict[str, str]]:
 def hit_json(h: Hit) -> dict[str, Any]:
     return {"id": h.id, "url": h.url, "title": h.title_html, "published": h.published,
             "department": h.department, "column": h.column, "site": h.site,
-            "snippet": h.snippet_html, "source": h.source, "college": college(h.site)}
+            "snippet": h.snippet_html, "attachment": h.attachment, "source": h.source,
+            "college": college(h.site)}
 
 
 def results_json(query: Query, results: SearchResults) -> dict[str, Any]:

@@ -224,7 +224,7 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
         lines = []   # a player's page, or one whose article sits where nothing reads it
     if not lines and not images and not attachments:
         if player:
-            raise ExtractError("no-text", f"{url}: “{title[:40]}” is a video or audio player with no "
+            raise ExtractError("player-only", f"{url}: “{title[:40]}” is a video or audio player with no "
                                "text of its own; nothing to index but its title")
         raise ExtractError("no-body", f"{url}: found the title “{title[:40]}” but no article text, "
                            "images or attachments; set selectors.body in the site configuration if "
