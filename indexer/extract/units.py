@@ -118,11 +118,6 @@ def institution_of(name: str | None, strict: bool = False) -> str | None:
     return m.group(1) if m else None
 
 
-def is_institution(value: str, institution: str | None) -> bool:
-    v = clean(value)
-    return bool(institution) and v == institution
-
-
 def canonical(unit: str, institution: str | None = None,
               aliases: Mapping[str, str] | None = None) -> str | None:
     """A unit's name as the department filter shows it: the page's institution in
