@@ -1,13 +1,16 @@
-"""Keeping the search index (tantivy) in step with the crawl store.
+"""Keeping the search index (of any engine, :mod:`indexer.engines`) in step with the crawl store.
 
 The index directory ``<data>/index`` is a symbolic link to one *generation*
 under ``<data>/indexes/``. ``sync`` applies the store's changes to the current
-generation in one commit (or one per bounded batch on a large first
-crawl); ``rebuild`` writes a whole new generation from the store and switches
-the link atomically, so readers see the old index or the new, never half.
+generation in one commit (or one per bounded batch on a large first crawl);
+``rebuild`` writes a whole new generation from the store and switches the link
+atomically, so readers see the old index or the new, never half.
 
-Beside each generation, ``engine.json`` records the analysis and schema versions
-it was built with and the store sequence number it has applied.
+Beside each generation, ``engine.json`` records the engine that wrote it, the
+analysis and schema versions it was built with and the store sequence number it
+has applied. A generation is of one engine: ``sync`` goes on with the current
+generation's, and ``rebuild`` (``news-indexer reindex --engine …``) is how an
+index moves to another.
 """
 from __future__ import annotations
 
@@ -16,27 +19,26 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from itertools import chain, islice
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import chain, islice
 from pathlib import Path
 
-import tantivy
-
-from indexer import userdict
+from indexer import engines, userdict
 from indexer.analysis import ANALYSIS_VERSION, init_jieba, normalise
 from indexer.article import Article
+from indexer.documents import record
+from indexer.engines import Engine
 from indexer.ids import article_id
 from indexer.paths import index_path
-from indexer.schema import SCHEMA_VERSION, make_schema, to_tantivy, tokenise
 from indexer.store import Store
 
 META_FILE = "engine.json"
-ENGINE_VERSION = f"a{ANALYSIS_VERSION}.s{SCHEMA_VERSION}"
+LEGACY_ENGINE = "tantivy"   # an engine.json written before it named its engine
 
 
 class IndexVersionError(Exception):
-    """The index on disk was built by other analyzers or another schema."""
+    """The index on disk was built by another engine, other analyzers or another schema."""
 
 
 @dataclass
@@ -45,6 +47,12 @@ class SyncStats:
     deleted: int = 0
     commits: int = 0
     seq: int = 0
+    engine: str = ""
+
+
+def engine_version(engine: Engine) -> str:
+    """What an index must have been built with for this program to read it."""
+    return f"a{ANALYSIS_VERSION}.s{engine.schema_version}"
 
 
 def read_meta(gen_dir: Path) -> dict:
@@ -60,14 +68,44 @@ def _write_meta(gen_dir: Path, meta: dict) -> None:
     os.replace(tmp, gen_dir / META_FILE)
 
 
-def check_version(gen_dir: Path) -> None:
-    meta = read_meta(gen_dir)
-    found = meta.get("engine_version")
-    if found != ENGINE_VERSION:
+def engine_name(gen_dir: Path) -> str:
+    """The name of the engine that wrote ``gen_dir``."""
+    return read_meta(gen_dir).get("engine") or LEGACY_ENGINE
+
+
+def engine_of(gen_dir: Path) -> Engine:
+    """The engine of the generation ``gen_dir``, its versions checked."""
+    name = engine_name(gen_dir)
+    try:
+        engine = engines.get(name)
+    except engines.UnknownEngine:
         raise IndexVersionError(
-            f"the index at {gen_dir} was built by engine version {found or 'unknown'}, this program "
-            f"reads version {ENGINE_VERSION}: run `news-indexer reindex` to rebuild it from the store "
+            f"the index at {gen_dir} was built by the engine {name!r}, which this program does not have: "
+            f"run `news-indexer reindex --engine {engines.DEFAULT}` to rebuild it from the store "
+            "(no re-crawl needed)") from None
+    check_version(gen_dir, engine)
+    return engine
+
+
+def check_version(gen_dir: Path, engine: Engine | None = None) -> None:
+    meta = read_meta(gen_dir)
+    engine = engine or engines.get(meta.get("engine") or LEGACY_ENGINE)
+    found, wanted = meta.get("engine_version"), engine_version(engine)
+    if found != wanted:
+        raise IndexVersionError(
+            f"the index at {gen_dir} was built by {engine.name} engine version {found or 'unknown'}, this "
+            f"program reads version {wanted}: run `news-indexer reindex` to rebuild it from the store "
             "(no re-crawl needed)")
+
+
+def expect_engine(gen_dir: Path, name: str) -> None:
+    """Refuse to read ``gen_dir`` as the engine ``name`` when another engine wrote it."""
+    found = engine_name(gen_dir)
+    if found != name:
+        raise IndexVersionError(
+            f"the index at {gen_dir} is a {found} index, not a {name} one: run "
+            f"`news-indexer reindex --engine {name}` to build a {name} index from the store, "
+            f"or open it as {found}")
 
 
 def dictionary_note(gen_dir: Path) -> str | None:
@@ -84,89 +122,28 @@ def dictionary_note(gen_dir: Path) -> str | None:
             "(no re-crawl needed)")
 
 
-#: Characters of attachment text kept in an article's stored document (for
-#: snippets and the check of mixed clauses); all of it is indexed.
-STORED_ATTACHMENT_CHARS = 50_000
-
-
-def to_document(article: Article) -> dict:
-    """What the index keeps of ``article``: the text fields it cuts into tokens,
-    the column values it filters and counts on, and the fields a hit displays."""
-    published = _parse_published(article.published)
-    aid = article_id(article.url)
-    attachments = indexed_attachments(article)
-    stored = {"id": aid, "url": article.url, "site": article.site,
-              "title": article.title, "body": article.body, "published_text": article.published,
-              "department": article.department or "", "column": article.column or "",
-              "source": article.source}
-    if attachments:
-        stored["attachments"] = _stored_attachments(attachments)
-    return {
-        "id": aid,
-        "title": article.title,
-        "body": article.body,
-        "attach": attachment_text(attachments),
-        "published": published,
-        "year": str(published.year) if published else "",
-        "department": article.department or "",
-        "column": article.column or "",
-        "site": article.site,
-        "stored": stored,
-    }
-
-
-def indexed_attachments(article: Article) -> list[tuple[str, str]]:
-    """(name, text) of the attachments indexed with ``article``: every one but a
-    document shown in place of the text whose text is the body already."""
-    return [(a.name or "", a.text or "") for a in article.attachments
-            if not (a.embedded and a.text and a.text in article.body)]
-
-
-def attachment_text(attachments: list[tuple[str, str]]) -> str:
-    """The text of the attachments field: each one's name, then its text, a line
-    apart (the stored document's ``attachments`` give the same text, cut)."""
-    return "\n".join(f"{name}\n{text}" if text else name for name, text in attachments)
-
-
-def _stored_attachments(attachments: list[tuple[str, str]]) -> list[list[str]]:
-    """[name, text] of each, the texts cut to ``STORED_ATTACHMENT_CHARS`` in all."""
-    out: list[list[str]] = []
-    room = STORED_ATTACHMENT_CHARS
-    for name, text in attachments:
-        out.append([name, text[:room]])
-        room = max(room - len(text), 0)
-    return out
-
-
-def _parse_published(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=None)
-    except ValueError:
-        return None
-
-
-def _new_generation(data_dir: Path) -> Path:
+def _new_generation(data_dir: Path, engine: Engine | None = None) -> Path:
+    engine = engine or engines.get(engines.chosen())
     gens = data_dir / "indexes"
     gens.mkdir(parents=True, exist_ok=True)
     gen = gens / f"g{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
     gen.mkdir()
-    _create(gen)
+    _create(gen, engine)
     return gen
 
 
-def _create(path: Path) -> None:
-    """An empty index at ``path`` with its ``engine.json``."""
-    tantivy.Index(make_schema(), path=str(path), reuse=False)
-    _write_meta(path, {"engine_version": ENGINE_VERSION, "synced_seq": 0, "last_commit": None,
+def _create(path: Path, engine: Engine) -> None:
+    """An empty index of ``engine`` at ``path`` with its ``engine.json``."""
+    engine.create(path)
+    _write_meta(path, {"engine": engine.name, "engine_version": engine_version(engine),
+                       "library_version": engine.library_version(), "synced_seq": 0, "last_commit": None,
                        "userdict": userdict.fingerprint(userdict.DEFAULT_PATH)})
 
 
 def exists(path: Path) -> bool:
-    """Whether ``path`` holds an index (of any version)."""
+    """Whether ``path`` holds an index (of the engine its ``engine.json`` names)."""
     try:
-        return path.is_dir() and tantivy.Index.exists(str(path))
+        return path.is_dir() and engines.get(engine_name(path)).exists(path)
     except (OSError, ValueError):
         return False
 
@@ -193,13 +170,15 @@ def _prune(data_dir: Path, keep: int = 2) -> None:
         shutil.rmtree(g, ignore_errors=True)
 
 
-def current_generation(data_dir: Path, create: bool = False) -> Path | None:
+def current_generation(data_dir: Path, create: bool = False, engine: str | None = None) -> Path | None:
+    """The generation ``<data>/index`` points at; with ``create``, a new empty one
+    of ``engine`` (:func:`engines.chosen`) when there is none."""
     link = index_path(data_dir)
     if link.exists() and (exists(link) or (link / META_FILE).exists()):
         return link.resolve()   # of another version, maybe: the caller's check_version says so
     if not create:
         return None
-    gen = _new_generation(data_dir)
+    gen = _new_generation(data_dir, engines.get(engines.chosen(engine)))
     _switch(data_dir, gen)
     return gen
 
@@ -207,46 +186,26 @@ def current_generation(data_dir: Path, create: bool = False) -> Path | None:
 WRITER_WAIT = 60.0   # seconds to wait for another writer of the same index
 
 
-def _writer(ix: tantivy.Index, heap_mb: int, threads: int = 1) -> tantivy.IndexWriter:
-    """The index's one writer, waiting up to ``WRITER_WAIT`` for another process
-    to let go of it (the lock is released by the kernel when a holder dies)."""
-    deadline = time.monotonic() + WRITER_WAIT
-    while True:
-        try:
-            return ix.writer(heap_size=heap_mb * 1_000_000, num_threads=threads)
-        except ValueError as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def _apply(writer: tantivy.IndexWriter, article: Article | None, url: str) -> None:
-    """Replace (or delete) the article's document: the delete comes first in
-    the operation order, so it removes only the older copies."""
-    writer.delete_documents_by_term("id", article_id(url))
-    if article is not None:
-        writer.add_document(to_tantivy(tokenise(to_document(article))))
-
-
-def sync(store: Store, data_dir: Path, batch: int = 5000) -> SyncStats:
-    """Apply every store change the index has not seen, ``batch`` changes a commit.
+def sync(store: Store, data_dir: Path, batch: int = 5000, engine: str | None = None) -> SyncStats:
+    """Apply every store change the index has not seen, ``batch`` changes a commit,
+    to the current generation (a new one of ``engine`` when there is none).
     (jieba loads only when there is something to index.) A change applied twice,
     after a crash between a commit and ``engine.json``, gives the same index."""
-    gen = current_generation(data_dir, create=True)
+    gen = current_generation(data_dir, create=True, engine=engine)
     assert gen is not None
-    check_version(gen)
+    eng = engine_of(gen)
     meta = read_meta(gen)
-    stats = SyncStats(seq=int(meta.get("synced_seq", 0)))
+    stats = SyncStats(seq=int(meta.get("synced_seq", 0)), engine=eng.name)
     pending = list(_take(store, stats.seq, batch))
     if not pending:
         return stats
-    ix = tantivy.Index.open(str(gen))
-    writer = _writer(ix, heap_mb=128)
+    writer = eng.writer(gen, heap_mb=128, wait=WRITER_WAIT)
     try:
         while pending:
             for change in pending:
-                _apply(writer, change.article, change.url)
-                if change.article is None:
+                article = change.article
+                writer.replace(article_id(change.url), record(article) if article is not None else None)
+                if article is None:
                     stats.deleted += 1
                 else:
                     stats.added += 1
@@ -260,7 +219,7 @@ def sync(store: Store, data_dir: Path, batch: int = 5000) -> SyncStats:
         writer.rollback()
         raise
     finally:
-        writer.wait_merging_threads()
+        writer.close()
     return stats
 
 
@@ -271,10 +230,16 @@ def _take(store: Store, seq: int, n: int):
         yield change
 
 
-def rebuild(store: Store, data_dir: Path) -> SyncStats:
-    """Build a fresh generation from the whole store and switch to it atomically."""
+def rebuild(store: Store, data_dir: Path, engine: str | None = None) -> SyncStats:
+    """Build a fresh generation from the whole store and switch to it atomically.
+    ``engine``: the engine of the new generation (default: the current one's,
+    else :func:`engines.chosen`)."""
+    if engine is None and os.environ.get(engines.ENV) is None:
+        current = current_generation(data_dir)
+        engine = engine_name(current) if current is not None else None
+    eng = engines.get(engines.chosen(engine))
     init_jieba()
-    gen = _new_generation(data_dir)
+    gen = _new_generation(data_dir, eng)
     seq = store.seq
     count = build_into(gen, store.articles())
     meta = read_meta(gen)
@@ -283,7 +248,7 @@ def rebuild(store: Store, data_dir: Path) -> SyncStats:
     _switch(data_dir, gen)
     _prune(data_dir)
     # Changes made while the rebuild ran are applied by the next sync.
-    return SyncStats(added=count, commits=1, seq=seq)
+    return SyncStats(added=count, commits=1, seq=seq, engine=eng.name)
 
 
 MP_MIN_DOCS = 1000   # a build of fewer articles stays in one process
@@ -304,7 +269,7 @@ def build_procs() -> int:
 
 
 def _tokenise_batch(batch: list[Article]) -> list[dict]:
-    return [tokenise(to_document(a)) for a in batch]
+    return [record(a) for a in batch]
 
 
 def _batches(items: Iterable, size: int):
@@ -324,7 +289,7 @@ def _tokenised(articles: Iterable[Article], procs: int):
     most a few batches in flight so the store is read as fast as they go."""
     if procs <= 1:
         for a in articles:
-            yield tokenise(to_document(a))
+            yield record(a)
         return
     import multiprocessing
     from collections import deque
@@ -342,33 +307,20 @@ def _tokenised(articles: Iterable[Article], procs: int):
 
 def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None) -> int:
     """Add ``articles`` to the empty generation ``gen`` in one commit: worker
-    processes tokenise, this one feeds tantivy's writer."""
+    processes tokenise, this one feeds the engine's writer."""
     articles = iter(articles)
     head = list(islice(articles, MP_MIN_DOCS))
     if procs is None:
         procs = build_procs() if len(head) >= MP_MIN_DOCS else 1   # small builds: no fork
-    ix = tantivy.Index.open(str(gen))
-    writer = _writer(ix, heap_mb=256)
-    n = 0
-    try:
-        for rec in _tokenised(chain(head, articles), procs):
-            writer.add_document(to_tantivy(rec))
-            n += 1
-        writer.commit()
-    except BaseException:
-        writer.rollback()
-        raise
-    finally:
-        writer.wait_merging_threads()
-    return n
+    return engine_of(gen).build(gen, _tokenised(chain(head, articles), procs))
 
 
-def build_index(articles: Iterable[Article], index_dir: Path) -> int:
+def build_index(articles: Iterable[Article], index_dir: Path, engine: str | None = None) -> int:
     """Build a standalone index of ``articles`` at ``index_dir`` (tests, tools)."""
     init_jieba()
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    _create(index_dir)
+    _create(index_dir, engines.get(engines.chosen(engine)))
     n = build_into(index_dir, articles)
     meta = read_meta(index_dir)
     meta.update(last_commit=_utcnow())
