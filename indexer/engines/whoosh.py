@@ -1,0 +1,433 @@
+"""The Whoosh engine (``whoosh-reloaded``): pure Python, nothing compiled on the
+server, for one college's few thousand articles a year.
+
+The same records as every engine (:mod:`indexer.documents`): the word fields
+with frequencies and the bigram fields with positions, both split on white
+space (the tokens arrive cut), so phrases are exact over positions; ``id``
+(unique, a column) to replace, get and list; ``published`` as a sortable number
+for ranges and dates; the facets as keyword columns; ``stored``, the JSON of
+the displayed fields.
+
+Whoosh reads its postings in Python, so this module keeps what a request would
+otherwise read again and again per searcher (a searcher sees one commit): the
+facet, date and id columns as lists, the documents of each leaf node of a plan
+(a phrase, a term, a filter value) as sorted docnum lists, so counts and facets
+are set operations and a query's every match is never scored, only its best
+candidates are. Only this module knows Whoosh.
+"""
+from __future__ import annotations
+
+import heapq
+import importlib.metadata
+import json
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.matching import ListMatcher, NullMatcher
+
+from indexer import plan as p
+from indexer.documents import FACETS, TEXT_FIELDS
+from indexer.engines.base import EngineBusy
+
+LEAF_CACHE = 4096   # leaf nodes whose documents a searcher keeps
+_ANALYZER = SpaceSeparatedTokenizer()
+
+
+def make_schema() -> Schema:
+    fields = {
+        "id": ID(unique=True, sortable=True),
+        "published": NUMERIC(numtype=int, bits=64, signed=True, sortable=True),
+        "stored": STORED(),
+    }
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=_ANALYZER, phrase=False)
+        fields[name + "_ng"] = TEXT(analyzer=_ANALYZER, phrase=True)
+    for name in FACETS:
+        fields[name] = ID(sortable=True)
+    return Schema(**fields)
+
+
+def _fields(rec: dict) -> dict:
+    out = {"id": rec["id"], "published": rec["published"], "stored": rec["stored"]}
+    for name in TEXT_FIELDS:
+        out[name] = rec[name]
+        out[name + "_ng"] = rec[name + "_ng"]
+    for name, value in zip(FACETS, rec["facets"]):
+        out[name] = value
+    return out
+
+
+class WhooshWriter:
+    """Changes wait in memory until the commit: every replaced id is deleted from
+    the committed segments, then the latest record of each is added, so an
+    article changed twice in one batch is there once."""
+
+    def __init__(self, ix, wait: float) -> None:
+        self._ix, self._wait = ix, wait
+        self._w = None
+        self._open()
+        self._pending: dict[str, dict | None] = {}
+
+    def _open(self) -> None:
+        try:
+            self._w = self._ix.writer(timeout=self._wait, delay=0.2)
+        except LockError as exc:
+            raise EngineBusy(f"another process is writing the Whoosh index ({exc})") from None
+
+    def replace(self, article_id: str, rec: dict | None) -> None:
+        self._pending.pop(article_id, None)   # the latest change of an id is the one applied
+        self._pending[article_id] = rec
+
+    def add(self, rec: dict) -> None:
+        self._w.add_document(**_fields(rec))
+
+    def commit(self) -> None:
+        for aid, rec in self._pending.items():
+            self._w.delete_by_term("id", aid)
+        for rec in self._pending.values():
+            if rec is not None:
+                self._w.add_document(**_fields(rec))
+        self._pending = {}
+        self._w.commit()
+        self._w = None
+        self._open()   # the next batch's writer; the lock is held throughout
+
+    def rollback(self) -> None:
+        self._pending = {}
+        if self._w is not None:
+            self._w.cancel()
+            self._w = None
+
+    def close(self) -> None:
+        if self._w is not None:
+            self._w.cancel()
+            self._w = None
+
+
+class _Docs(wq.Query):
+    """Matches the given global docnums of one searcher, scoring nothing."""
+
+    def __init__(self, docnums, top) -> None:
+        self.docnums = sorted(set(docnums))
+        self.top = top
+        self.boost = 1.0
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self):
+        return f"_Docs({len(self.docnums)})"
+
+    def estimate_size(self, ixreader):
+        return len(self.docnums)
+
+    def matcher(self, searcher, context=None):
+        offset, length = 0, searcher.doc_count_all()
+        for s, off in self.top.leaf_searchers():
+            if s is searcher:
+                offset = off
+                break
+        lo = _bisect(self.docnums, offset)
+        hi = _bisect(self.docnums, offset + length)
+        ids = [d - offset for d in self.docnums[lo:hi]]
+        return ListMatcher(ids, all_weights=0.0) if ids else NullMatcher()
+
+
+def _bisect(items, x):
+    import bisect
+    return bisect.bisect_left(items, x)
+
+
+class WhooshSnapshot:
+    """One searcher (one commit) of one thread, with the columns and leaf
+    results it has read."""
+
+    def __init__(self, searcher, columns: dict, leaves: OrderedDict) -> None:
+        self._s = searcher
+        self._columns = columns
+        self._leaves = leaves
+        self.num_docs = searcher.doc_count()
+
+    # -- columns --------------------------------------------------------------------
+    def _column(self, name: str) -> list:
+        col = self._columns.get(name)
+        if col is None:
+            reader = self._s.reader()
+            col = list(reader.column_reader(name)) if reader.doc_count_all() else []
+            if name != "published":
+                col = [v.decode("utf-8") if isinstance(v, bytes) else v for v in col]
+            self._columns[name] = col
+        return col
+
+    # -- translating a plan ---------------------------------------------------------
+    def query(self, n: p.Node, boost: float = 1.0):
+        if isinstance(n, p.Term):
+            return wq.Term(n.field, n.text, boost=boost)
+        if isinstance(n, p.Phrase):
+            return wq.Phrase(n.field, list(n.tokens), boost=boost)
+        if isinstance(n, p.Prefix):
+            return wq.Prefix(n.field, n.prefix, boost=boost)
+        if isinstance(n, p.Patterns):
+            # a superset of the positional pattern, narrowed by the stored text afterwards
+            return wq.And([_pattern_query(n.field, x, boost) for x in n.patterns])
+        if isinstance(n, p.And):
+            return wq.And([self.query(c, boost) for c in n.children])
+        if isinstance(n, p.Or):
+            return wq.Or([self.query(c, boost) for c in n.children])
+        if isinstance(n, p.Not):
+            return wq.AndNot(self.query(n.positive, boost), wq.Or([self.query(c) for c in n.negatives]))
+        if isinstance(n, p.Scored):
+            return wq.AndMaybe(self.query(n.required, boost), wq.Or([self.query(b, boost) for b in n.bonus]))
+        if isinstance(n, p.Boost):
+            return self.query(n.node, boost * n.factor)
+        if isinstance(n, (p.Filter, p.Range, p.AnyOf, p.Only)):
+            return _Docs(self.docs(n), self._s)
+        if isinstance(n, p.Everything):
+            return wq.Every()
+        if isinstance(n, p.Nothing):
+            return wq.NullQuery
+        raise TypeError(f"the Whoosh engine cannot answer {type(n).__name__} (resolve it first)")
+
+    # -- documents of a node, as set operations -----------------------------------------
+    def docs(self, n: p.Node) -> list[int]:
+        """The sorted global docnums of ``n``'s matches."""
+        if isinstance(n, (p.Term, p.Phrase, p.Prefix, p.Patterns, p.Range, p.AnyOf, p.Everything)):
+            key = n
+            found = self._leaves.get(key)
+            if found is None:
+                found = self._leaf_docs(n)
+                self._leaves[key] = found
+                if len(self._leaves) > LEAF_CACHE:
+                    self._leaves.popitem(last=False)
+            return found
+        if isinstance(n, p.Nothing):
+            return []
+        if isinstance(n, p.Only):
+            return sorted(n.refs)
+        if isinstance(n, (p.Filter, p.Boost)):
+            return self.docs(n.node)
+        if isinstance(n, p.Scored):
+            return self.docs(n.required)
+        if isinstance(n, p.And):
+            parts = sorted((self.docs(c) for c in n.children), key=len)
+            acc = set(parts[0])
+            for part in parts[1:]:
+                if not acc:
+                    break
+                acc.intersection_update(part)
+            return sorted(acc)
+        if isinstance(n, p.Or):
+            acc = set()
+            for c in n.children:
+                acc.update(self.docs(c))
+            return sorted(acc)
+        if isinstance(n, p.Not):
+            acc = set(self.docs(n.positive))
+            for c in n.negatives:
+                acc.difference_update(self.docs(c))
+            return sorted(acc)
+        raise TypeError(f"the Whoosh engine cannot answer {type(n).__name__} (resolve it first)")
+
+    def _leaf_docs(self, n: p.Node) -> list[int]:
+        s = self._s
+        if isinstance(n, p.Everything):
+            return list(s.reader().all_doc_ids())
+        if isinstance(n, p.Range):
+            pub = self._column("published")
+            lo = n.lo if n.lo is not None else float("-inf")
+            hi = n.hi if n.hi is not None else float("inf")
+            return [d for d in s.reader().all_doc_ids() if lo <= pub[d] <= hi]
+        if isinstance(n, p.AnyOf):
+            acc = set()
+            for v in n.values:
+                acc.update(s.docs_for_query(wq.Term(n.field, v)))
+            return sorted(acc)
+        if isinstance(n, p.Phrase):
+            return self._phrase_docs(n)
+        return sorted(s.docs_for_query(self.query(n)))
+
+    def _phrase_docs(self, n: p.Phrase) -> list[int]:
+        """A phrase's documents: those whose word field holds the run as one jieba
+        word certainly contain it; only the others are checked over positions."""
+        s = self._s
+        word_field = n.field[:-3]
+        sure = set(s.docs_for_query(wq.Term(word_field, n.text))) if word_field in TEXT_FIELDS else set()
+        candidates = None
+        for tok in sorted(set(n.tokens), key=lambda t: s.doc_frequency(n.field, t)):
+            ds = set(s.docs_for_query(wq.Term(n.field, tok)))
+            candidates = ds if candidates is None else candidates & ds
+            if not candidates:
+                break
+        rest = (candidates or set()) - sure
+        if rest:
+            check = wq.And([wq.Phrase(n.field, list(n.tokens)), _Docs(rest, s)])
+            sure.update(s.docs_for_query(check))
+        return sorted(sure)
+
+    # -- answering -------------------------------------------------------------------
+    def top(self, node, limit: int):
+        if limit <= 0:
+            return []
+        allowed = self.docs(node)
+        if not allowed:
+            return []
+        q = self.query(_scoring_part(node))
+        res = self._s.search(q, limit=limit, filter=set(allowed), terms=False)
+        return [(float(h.score), h.docnum) for h in res]
+
+    def newest(self, node, limit: int):
+        if limit <= 0:
+            return []
+        pub = self._column("published")
+        return heapq.nlargest(limit, self.docs(node), key=pub.__getitem__)
+
+    def count(self, node) -> int:
+        return len(self.docs(node))
+
+    def refs(self, node):
+        return self.docs(node)
+
+    def facet_counts(self, node, names):
+        docs = self.docs(node)
+        out = {}
+        for name in names:
+            col = self._column(name)
+            out[name] = dict(Counter(map(col.__getitem__, docs)))
+        return out
+
+    def published(self, refs):
+        pub = self._column("published")
+        return [pub[r] for r in refs]
+
+    def ids(self, refs):
+        col = self._column("id")
+        return [col[r] for r in refs]
+
+    def stored(self, ref) -> dict:
+        raw = self._s.stored_fields(ref)["stored"]
+        return json.loads(raw)
+
+    def find(self, article_id: str):
+        return self._s.document_number(id=article_id)
+
+    def terms(self, field: str):
+        reader = self._s.reader()
+        if field not in reader.indexed_field_names():
+            return
+        for text, info in reader.iter_field(field):
+            yield (text.decode("utf-8") if isinstance(text, bytes) else text), info.doc_frequency()
+
+
+def _scoring_part(node):
+    """What scores a node, once its documents are known (:meth:`WhooshSnapshot.top`
+    passes them as Whoosh's own filter): filters and restrictions only narrow, so
+    they go; a phrase scores as its grams, with no positions read; the excluded go."""
+    if isinstance(node, p.And):
+        kept = [_scoring_part(c) for c in node.children if not isinstance(c, (p.Filter, p.Only))]
+        return p.all_of(kept) if kept else p.Everything()
+    if isinstance(node, p.Or):
+        return p.any_of([_scoring_part(c) for c in node.children])
+    if isinstance(node, p.Not):
+        return _scoring_part(node.positive)
+    if isinstance(node, p.Boost):
+        return p.Boost(_scoring_part(node.node), node.factor)
+    if isinstance(node, p.Scored):
+        return p.Scored(_scoring_part(node.required), node.bonus)
+    if isinstance(node, p.Phrase):
+        return p.all_of([p.Term(node.field, t) for t in dict.fromkeys(node.tokens)])
+    return node
+
+
+def _pattern_query(field: str, x: p.Pattern, boost: float):
+    if x.open_before:
+        return wq.Wildcard(field, "*" + x.text + ("*" if x.open_after else ""), boost=boost)
+    if x.open_after:
+        return wq.Prefix(field, x.text, boost=boost)
+    return wq.Term(field, x.text, boost=boost)
+
+
+class WhooshReader:
+    """One searcher per thread (Whoosh's readers are not shared across threads),
+    each refreshed when the index has a newer commit."""
+
+    def __init__(self, path: Path) -> None:
+        self._ix = windex.open_dir(str(path))
+        self._local = threading.local()
+        self._version = self._ix.latest_generation()
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> WhooshSnapshot:
+        local = self._local
+        state = getattr(local, "state", None)
+        if state is None or state[0] != self._version:
+            if state is not None:
+                state[1].close()
+            searcher = self._ix.searcher()
+            state = local.state = (self._version, searcher, {}, OrderedDict())
+        return WhooshSnapshot(state[1], state[2], state[3])
+
+    def reload(self) -> None:
+        with self._lock:
+            latest = self._ix.latest_generation()
+            if latest != self._version:
+                self._ix = windex.open_dir(self._ix.storage.folder)
+                self._version = latest
+
+    def close(self) -> None:
+        state = getattr(self._local, "state", None)
+        if state is not None:
+            state[1].close()
+            self._local.state = None
+
+
+class WhooshEngine:
+    name = "whoosh"
+    schema_version = "w1"
+
+    def library_version(self) -> str:
+        return importlib.metadata.version("whoosh-reloaded")
+
+    def create(self, path: Path) -> None:
+        windex.create_in(str(path), make_schema())
+
+    def exists(self, path: Path) -> bool:
+        try:
+            return Path(path).is_dir() and windex.exists_in(str(path))
+        except (OSError, ValueError):
+            return False
+
+    def writer(self, path: Path, heap_mb: int = 128, wait: float = 60.0) -> WhooshWriter:
+        return WhooshWriter(windex.open_dir(str(path)), wait)
+
+    def build(self, path: Path, records: Iterable[dict]) -> int:
+        ix = windex.open_dir(str(path))
+        try:
+            w = ix.writer(timeout=60.0, delay=0.2, limitmb=256)
+        except LockError as exc:
+            raise EngineBusy(str(exc)) from None
+        n = 0
+        try:
+            for rec in records:
+                w.add_document(**_fields(rec))
+                n += 1
+            w.commit()
+        except BaseException:
+            w.cancel()
+            raise
+        return n
+
+    def open(self, path: Path) -> WhooshReader:
+        return WhooshReader(path)
+
+
+ENGINE = WhooshEngine()
