@@ -235,8 +235,8 @@ def run_child(cmd: list[str], env: dict | None = None) -> dict:
             "cpu_s": ru.ru_utime + ru.ru_stime}
 
 
-def measure_build(data_dir: Path, n: int) -> dict:
-    res = run_child(_tool("news-indexer") + ["--data-dir", str(data_dir), "reindex"])
+def measure_build(data_dir: Path, n: int, engine: str = "tantivy") -> dict:
+    res = run_child(_tool("news-indexer") + ["--data-dir", str(data_dir), "reindex", "--engine", engine])
     if res["code"] != 0:
         raise RuntimeError(f"news-indexer reindex failed ({res['code']}): {res['stderr'][-2000:]}")
     gen = index_path(data_dir).resolve()
@@ -892,10 +892,11 @@ class Options:
     profile: int = 0
     seed: int = 1
     incremental: bool = True
+    engines: tuple[str, ...] = ("tantivy",)
 
 
-def run_size(data_dir: Path, n: int, opt: Options) -> dict:
-    r: dict = {"n": n}
+def run_size(data_dir: Path, n: int, opt: Options, engine: str = "tantivy") -> dict:
+    r: dict = {"n": n, "engine": engine}
     t = time.perf_counter()
     c = ensure_corpus(data_dir, n, opt.seed)
     r["corpus_s"] = c["seconds"]
@@ -911,9 +912,9 @@ def run_size(data_dir: Path, n: int, opt: Options) -> dict:
         r["stock"] = measure_stock(rows, data_dir)
         log(f"[{n}] stock: Whoosh+ChineseAnalyzer {r['stock']['docs_per_s']:.0f} docs/s on {len(rows)} docs")
 
-    r["build"] = measure_build(data_dir, n)
+    r["build"] = measure_build(data_dir, n, engine)
     b = r["build"]
-    log(f"[{n}] build: {b['seconds']:.1f}s, {b['docs_per_s']:.0f} docs/s, {b['mb_per_s']:.2f} MB/s, "
+    log(f"[{n}] {engine} build: {b['seconds']:.1f}s, {b['docs_per_s']:.0f} docs/s, {b['mb_per_s']:.2f} MB/s, "
         f"index {b['index_bytes'] / 1e6:.0f} MB = {b['index_bytes_per_text_byte']:.2f}x text, "
         f"peak RSS {b['peak_rss_mb']:.0f} MB, {b['cpu_cores']:.2f} cores")
 
@@ -921,7 +922,7 @@ def run_size(data_dir: Path, n: int, opt: Options) -> dict:
     r["specs"] = specs
     q = measure_queries(data_dir, specs)
     r["query"] = q
-    log(f"[{n}] queries: {len(specs)} through /api/search: p50 {q['p50_ms']:.1f} p95 {q['p95_ms']:.1f} "
+    log(f"[{n}] {engine} queries: {len(specs)} through /api/search: p50 {q['p50_ms']:.1f} p95 {q['p95_ms']:.1f} "
         f"p99 {q['p99_ms']:.1f} ms")
 
     if not opt.skip_fts5:
@@ -969,7 +970,7 @@ def summary(r: dict) -> dict:
     load, cmp_ = r.get("load"), r.get("compare", {})
     noop, fresh = r.get("noop"), r.get("fresh")
     return {
-        "n": r["n"],
+        "n": r["n"], "engine": r.get("engine", "tantivy"),
         "build_docs_per_s": r3(b["docs_per_s"], 1),
         "floor_docs_per_s": r3(floor["docs_per_s"], 1) if floor else None,
         "stock_docs_per_s": r3(stock["docs_per_s"], 1) if stock else None,
@@ -1064,6 +1065,8 @@ def table(rows: list[dict]) -> str:
     ]
     width = max(len(label) for label, _ in spec) + 2
     lines.append("".join([f"{'':{width}}"] + [f"{c:>14}" for c in cols[1:]]))
+    if len({r.get("engine") for r in rows}) > 1:
+        lines.append("".join([f"{'engine':{width}}"] + [f"{r.get('engine'):>14}" for r in rows]))
     for label, key in spec:
         vals = []
         for r in rows:
@@ -1088,12 +1091,14 @@ def run(n: int, data_dir: Path | None, opt: Options, growth_from: int | None = N
     first articles); return the final JSON record."""
     data_dir = data_dir or (OUT_DIR / f"data-s{opt.seed}")
     results = []
+    if len(opt.engines) > 1:
+        return run_engines(n, data_dir, opt)
     if growth_from:
-        results.append(run_size(data_dir, growth_from, opt))
+        results.append(run_size(data_dir, growth_from, opt, opt.engines[0]))
         big_opt = Options(**{**opt.__dict__, "incremental": False})
-        results.append(run_size(data_dir, n, big_opt))
+        results.append(run_size(data_dir, n, big_opt, opt.engines[0]))
     else:
-        results.append(run_size(data_dir, n, opt))
+        results.append(run_size(data_dir, n, opt, opt.engines[0]))
     sums = [summary(r) for r in results]
     final = dict(sums[-1])
     growth = None
@@ -1119,6 +1124,48 @@ def run(n: int, data_dir: Path | None, opt: Options, growth_from: int | None = N
     return {"final": final, "table": table(sums), "extras": extras, "results": results}
 
 
+#: What the Whoosh engine must reach at a college's size, against the same run's figures.
+WHOOSH_BUILD_VS_FLOOR = 0.35
+
+
+def run_engines(n: int, data_dir: Path, opt: Options) -> dict:
+    """Every engine of ``opt.engines`` over the same corpus and queries, one after
+    the other (the floor, the stock build and FTS5 measured once, with the first)."""
+    results = []
+    for i, engine in enumerate(opt.engines):
+        eopt = opt if i == 0 else Options(**{**opt.__dict__, "skip_floor": True, "skip_stock": True, "skip_fts5": True})
+        r = run_size(data_dir, n, eopt, engine)
+        if i:
+            for k in ("floor", "stock", "fts5", "fts5_build"):
+                if k in results[0]:
+                    r[k] = results[0][k]
+            if "fts5" in r and "compare" not in r:
+                r["compare"] = compare(data_dir, r["specs"], r["query"]["answers"], r["fts5"]["answers"], opt.check)
+        results.append(r)
+    sums = [summary(r) for r in results]
+    final = {"n": n, "engines": {s["engine"]: {k: v for k, v in s.items() if k != "query_by_kind"} for s in sums}}
+    per = final["engines"]
+    final["targets"] = {e: targets(s, None, None) for e, s in per.items()}
+    if "whoosh" in per:
+        w = per["whoosh"]
+        final["whoosh"] = {"p50_vs_fts5": w["p50_vs_fts5"], "p95_vs_fts5": w["p95_vs_fts5"],
+                           "build_vs_floor": w["build_vs_floor"]}
+        final["targets"]["whoosh_p50_le_fts5"] = None if w["p50_vs_fts5"] is None else w["p50_vs_fts5"] <= 1.0
+        final["targets"]["whoosh_p95_le_fts5"] = None if w["p95_vs_fts5"] is None else w["p95_vs_fts5"] <= 1.0
+        final["targets"]["whoosh_build_ge_035_floor"] = (None if w["build_vs_floor"] is None
+                                                         else w["build_vs_floor"] >= WHOOSH_BUILD_VS_FLOOR)
+    if "whoosh" in per and "tantivy" in per:
+        final["whoosh_vs_tantivy"] = {"p50": r3(ratio(per["whoosh"]["p50_ms"], per["tantivy"]["p50_ms"])),
+                                      "p95": r3(ratio(per["whoosh"]["p95_ms"], per["tantivy"]["p95_ms"])),
+                                      "build": r3(ratio(per["whoosh"]["build_docs_per_s"],
+                                                        per["tantivy"]["build_docs_per_s"]))}
+    extras = {"compare": [{k: v for k, v in (r.get("compare") or {}).items()
+                           if k in ("total_mismatches", "set_mismatches", "facet_mismatches")} for r in results],
+              "noop": [r.get("noop") for r in results], "fresh": [r.get("fresh") for r in results],
+              "profile": [r.get("profile") for r in results]}
+    return {"final": final, "table": table(sums), "extras": extras, "results": results}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_noop"]:
@@ -1139,6 +1186,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", type=int, default=200, help="queries whose match sets and facets are checked")
     p.add_argument("--load-requests", type=int, default=3000)
     p.add_argument("--load-seconds", type=float, default=60.0)
+    p.add_argument("--engine", default="tantivy",
+                   help="the engine(s) to measure, comma-separated: tantivy, whoosh or tantivy,whoosh "
+                        "(several: one after the other over the same corpus, queries and FTS5)")
     p.add_argument("--skip-fts5", action="store_true")
     p.add_argument("--skip-stock", action="store_true")
     p.add_argument("--skip-server", action="store_true")
@@ -1151,7 +1201,8 @@ def main(argv: list[str] | None = None) -> int:
     opt = Options(queries=args.queries, floor_sample=args.floor_sample, stock_sample=args.stock_sample,
                   check=args.check, load_requests=args.load_requests, load_seconds=args.load_seconds,
                   skip_fts5=args.skip_fts5, skip_stock=args.skip_stock, skip_server=args.skip_server,
-                  profile=args.profile, seed=args.seed, incremental=not args.skip_incremental)
+                  profile=args.profile, seed=args.seed, incremental=not args.skip_incremental,
+                  engines=tuple(e.strip() for e in args.engine.split(",") if e.strip()))
     if args.quick:
         opt.queries = min(opt.queries, 200)
         opt.floor_sample = min(opt.floor_sample, 1000)

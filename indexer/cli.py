@@ -126,6 +126,8 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     from indexer.store import Store
     sites = _sites(args)
     data_dir = _data_dir(args)
+    if index_after:
+        _engine_note(data_dir, args.engine)
     if args.wait_for_site:
         for s in sites:
             _wait_for(s.base_url, args.wait_for_site)
@@ -148,7 +150,8 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
             try:
                 for future in as_completed(futures):
                     for report in future.result():
-                        if _report(report, store, data_dir, bar, index_after) != EXIT_OK:
+                        if _report(report, store, data_dir, bar, index_after,
+                                   getattr(args, "engine", None)) != EXIT_OK:
                             status = EXIT_FAILURES
             except KeyboardInterrupt:
                 stop.set()
@@ -160,13 +163,13 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     return status
 
 
-def _report(report, store, data_dir: Path, bar, index_after: bool) -> int:
+def _report(report, store, data_dir: Path, bar, index_after: bool, engine: str | None = None) -> int:
     """Print one site's summary line (and index its changes); its exit status."""
     from indexer.index import sync
     line = report.summary()
     if index_after:
         t0 = time.monotonic()
-        st = sync(store, data_dir)
+        st = sync(store, data_dir, engine=engine)
         line += f" indexed={st.added} deleted={st.deleted} index_took={time.monotonic() - t0:.1f}s"
     (bar.write if bar is not None else lambda text: print(text, flush=True))(line)
     if report.status == "error":
@@ -179,13 +182,28 @@ def _report(report, store, data_dir: Path, bar, index_after: bool) -> int:
     return EXIT_FAILURES if report.counts.failed else EXIT_OK
 
 
+def _engine_note(data_dir: Path, asked: str | None) -> None:
+    """Warn when the engine asked for is not the current index's: ``update`` and
+    ``index`` go on with the index there is; ``reindex --engine`` moves it."""
+    from indexer import engines
+    from indexer.index import current_generation, engine_name
+    gen = current_generation(data_dir)
+    if gen is None:
+        return
+    want, have = engines.chosen(asked), engine_name(gen)
+    if (asked or os.environ.get(engines.ENV)) and want != have:
+        print(f"news-indexer: the index is a {have} index; it stays one (run "
+              f"`news-indexer reindex --engine {want}` to move it to {want})", file=sys.stderr, flush=True)
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from indexer.index import sync
     from indexer.store import Store
     data_dir = _data_dir(args)
+    _engine_note(data_dir, args.engine)
     with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
         t0 = time.monotonic()
-        st = sync(store, data_dir)
+        st = sync(store, data_dir, engine=args.engine)
         print(f"indexed={st.added} deleted={st.deleted} commits={st.commits} took={time.monotonic() - t0:.1f}s")
     return EXIT_OK
 
@@ -196,9 +214,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     with run_lock(data_dir), Store(paths.store_path(data_dir)) as store:
         t0 = time.monotonic()
-        st = rebuild(store, data_dir)
+        st = rebuild(store, data_dir, engine=args.engine)
         sync(store, data_dir)
-        print(f"reindexed={st.added} took={time.monotonic() - t0:.1f}s")
+        print(f"reindexed={st.added} engine={st.engine} took={time.monotonic() - t0:.1f}s")
     return EXIT_OK
 
 
@@ -234,6 +252,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 rows = db.execute(f"SELECT {col}, COUNT(*) FROM articles WHERE site=? AND removed_at IS NULL "
                                   f"GROUP BY 1 ORDER BY 2 DESC", (site,)).fetchall()
                 print(f"  by {label}: " + ", ".join(f"{v or '(none)'}={c}" for v, c in rows))
+        _print_index(data_dir, store.seq)
         print("last runs:")
         for r in store.recent_runs(10):
             print(f"  #{r['id']} {r['site']} {r['started_at']} {r['status']}: fetched={r['fetched']} "
@@ -251,6 +270,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
         elif store.failing():
             print(f"failing now: {len(store.failing())} page(s); `news-indexer stats --failures` lists them")
     return EXIT_OK
+
+
+def _print_index(data_dir: Path, store_seq: int) -> None:
+    """The current index: its engine and versions, and how far behind the store it is."""
+    from indexer.index import current_generation, read_meta
+    gen = current_generation(data_dir)
+    if gen is None:
+        print("index: none yet (`news-indexer index` builds it)")
+        return
+    meta = read_meta(gen)
+    behind = store_seq - int(meta.get("synced_seq") or 0)
+    print(f"index: {meta.get('engine') or 'tantivy'} {meta.get('library_version') or ''}".rstrip()
+          + f" (engine version {meta.get('engine_version') or 'unknown'}), last commit "
+          f"{meta.get('last_commit') or 'never'}, " + (f"{behind} store change(s) not yet indexed"
+                                                       if behind > 0 else "up to date with the store"))
 
 
 def _print_failing(store) -> None:
@@ -377,14 +411,28 @@ def build_parser() -> argparse.ArgumentParser:
                         help="wait up to SECONDS for the site to answer first")
         sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
+    def engine_arg(sp: argparse.ArgumentParser, what: str) -> None:
+        from indexer.engines import NAMES
+        sp.add_argument("--engine", choices=NAMES, default=None,
+                        help=f"the search engine {what} (default: $NEWS_ENGINE, else tantivy)")
+
     sp = sub.add_parser("update", help="crawl what is new or changed and index it (the cron job)")
     site_args(sp)
+    engine_arg(sp, "of a first index (an existing one keeps its own)")
     sp.set_defaults(func=lambda a: cmd_crawl(a, index_after=True))
     sp = sub.add_parser("crawl", help="crawl into the store without indexing")
     site_args(sp)
     sp.set_defaults(func=cmd_crawl)
-    sub.add_parser("index", help="apply the store's changes to the index").set_defaults(func=cmd_index)
-    sub.add_parser("reindex", help="rebuild the index from the store, no network").set_defaults(func=cmd_reindex)
+    sp = sub.add_parser("index", help="apply the store's changes to the index")
+    engine_arg(sp, "of a first index (an existing one keeps its own)")
+    sp.set_defaults(func=cmd_index)
+    sp = sub.add_parser("reindex", help="rebuild the index from the store, no network; "
+                                        "--engine builds it with another engine and switches to it")
+    from indexer.engines import NAMES
+    sp.add_argument("--engine", choices=NAMES, default=None,
+                    help="the engine of the new index (default: the current index's, "
+                         "else $NEWS_ENGINE, else tantivy)")
+    sp.set_defaults(func=cmd_reindex)
     sp = sub.add_parser("stats", help="what the store holds and what the last runs did")
     sp.add_argument("--failures", action="store_true",
                     help="list the pages failing now, with their reasons and how many runs in a row")
@@ -444,12 +492,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from indexer.engines import UnknownEngine
     from indexer.index import IndexVersionError
     from indexer.sites import ConfigError
     from indexer.store import StoreError
     try:
         return args.func(args)
-    except (ConfigError, UsageError, IndexVersionError) as exc:
+    except (ConfigError, UsageError, IndexVersionError, UnknownEngine) as exc:
         print(f"news-indexer: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:

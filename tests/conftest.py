@@ -1,21 +1,104 @@
 """Shared fixtures: the demo site served over loopback HTTP, crawled and indexed
-once per test session by the real crawler into a real SQLite store and a real
-search index (tantivy) on disk."""
+once per test session and engine by the real crawler into a real SQLite store
+and a real search index on disk.
+
+Every test that touches a search engine (builds, syncs, searches, crawls and
+indexes, runs the indexer or the web UI in a subprocess) runs once per engine:
+it asks for ``engine_name`` (directly, or through a fixture that builds an
+index), a session fixture parametrised over :data:`indexer.engines.NAMES` that
+sets ``NEWS_ENGINE`` while it is active, so ``build_index``, ``sync``, the CLI
+and every subprocess they start use that engine. Its ids show the engine
+(``test_x[whoosh]``). pytest orders the tests so that it is set up once per
+engine.
+
+A test that opens or builds an index in this process without ``engine_name``
+fails with a message saying so (see :func:`_engine_guard`), so a new test
+cannot silently run on one engine only. A test that is about tantivy by design
+(it inspects tantivy's files) is marked ``@pytest.mark.tantivy_only`` and runs
+with ``NEWS_ENGINE`` unset (the default, tantivy).
+"""
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from indexer import paths
+from indexer import engines, paths
 from indexer.demosite import serve_in_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOML = ROOT / "data" / "sites" / "demo.toml"
 TRUTH = ROOT / "data" / "demo-truth.jsonl"
 
+#: the engines every engine test runs on
+ENGINES = tuple(engines.NAMES)
 
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "tantivy_only: asserts tantivy-specific behaviour by design; "
+                                       "runs on tantivy only")
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_name(request) -> str:
+    """The engine this test runs on; ``NEWS_ENGINE`` names it while the fixture is
+    active (subprocesses inherit it)."""
+    old = os.environ.get(engines.ENV)
+    os.environ[engines.ENV] = request.param
+    yield request.param
+    if old is None:
+        os.environ.pop(engines.ENV, None)
+    else:
+        os.environ[engines.ENV] = old
+
+
+# -- the guard: no engine use outside an engine test ------------------------------------
+_current: dict = {"item": None}
+_real_get = engines.get
+
+
+def _guarded_get(name):
+    item = _current["item"]
+    if item is not None and threading.current_thread() is threading.main_thread() \
+            and "engine_name" not in item.fixturenames and not item.get_closest_marker("tantivy_only"):
+        item.stash.setdefault(_TOUCHED, []).append(name)
+    return _real_get(name)
+
+
+_TOUCHED = pytest.StashKey[list]()
+engines.get = _guarded_get   # every engine use goes through it (indexer.index, indexer.search)
+
+
+def pytest_runtest_setup(item):
+    _current["item"] = item
+
+
+def pytest_runtest_teardown(item):
+    _current["item"] = None
+
+
+@pytest.fixture(autouse=True)
+def _engine_guard(request, monkeypatch):
+    """A test without ``engine_name`` runs with ``NEWS_ENGINE`` unset, and fails if
+    it (or a fixture it asks for) opens or builds an index in this process: it
+    would run on one engine only."""
+    if "engine_name" in request.fixturenames:
+        assert os.environ.get(engines.ENV) == request.getfixturevalue("engine_name")
+        yield
+        return
+    monkeypatch.delenv(engines.ENV, raising=False)
+    yield
+    touched = request.node.stash.get(_TOUCHED, [])
+    if touched:
+        pytest.fail(f"{request.node.nodeid} used the {touched[0]} engine without the engine_name fixture: "
+                    "ask for engine_name (or a fixture that depends on it) so that it runs on every "
+                    "engine, or mark it tantivy_only", pytrace=False)
+
+
+# -- the demo site ----------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def demo_server():
     server, url = serve_in_thread(paths.DEMO_SITE_DIR)
@@ -30,15 +113,16 @@ def demo_truth() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
-def crawled(tmp_path_factory, demo_server):
-    """A data directory holding the crawled and indexed demo site, with the
-    exit status and output of that first ``news-indexer update``."""
+def crawled(tmp_path_factory, demo_server, engine_name):
+    """A data directory holding the crawled and indexed demo site (one per engine),
+    with the exit status and output of that first ``news-indexer update``."""
     from indexer.cli import main
     import contextlib
     import io
-    data_dir = tmp_path_factory.mktemp("data")
+    data_dir = tmp_path_factory.mktemp(f"data-{engine_name}")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = main(["--data-dir", str(data_dir), "update", "--site", str(DEMO_TOML),
                      "--base-url", demo_server, "--quiet"])
-    return {"dir": data_dir, "code": code, "output": out.getvalue(), "base": demo_server}
+    return {"dir": data_dir, "code": code, "output": out.getvalue(), "base": demo_server,
+            "engine": engine_name}

@@ -83,4 +83,5 @@ def healthz() -> Response:
         response.status_code = 503
         return response
     return jsonify({"status": "ok", "articles": info.articles,
-                    "last_commit": info.last_commit, "version": info.version})
+                    "last_commit": info.last_commit, "version": info.version,
+                    "engine": info.extra.get("engine"), "engine_library": info.extra.get("engine_library")})

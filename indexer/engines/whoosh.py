@@ -29,15 +29,50 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Frequency, Positions
 from whoosh.index import LockError
 from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.scoring import bm25
+from whoosh.system import pack_uint
 
 from indexer import plan as p
-from indexer.documents import FACETS, TEXT_FIELDS
+from indexer.documents import FACETS, GRAM_FIELDS as _GRAM_FIELDS, TEXT_FIELDS
 from indexer.engines.base import EngineBusy
 
 LEAF_CACHE = 4096   # leaf nodes whose documents a searcher keeps
 _ANALYZER = SpaceSeparatedTokenizer()
+
+
+class CutPositions(Positions):
+    """Positions of tokens that arrive cut, joined by spaces: the i-th token is at
+    position i (as in Whoosh's space tokenizer), read without a token object each."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        poses: dict[str, list[int]] = {}
+        get = poses.get
+        for i, t in enumerate(value.split()):
+            lst = get(t)
+            if lst is None:
+                poses[t] = [i]
+            else:
+                lst.append(i)
+        fb = self.field_boost
+        for w, poslist in poses.items():
+            yield (w, len(poslist), len(poslist) * fb, self.encode(poslist))
+
+
+class CutFrequency(Frequency):
+    """Frequencies of tokens that arrive cut, joined by spaces."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        fb = self.field_boost
+        return ((w, n, n * fb, pack_uint(n)) for w, n in Counter(value.split()).items())
+
+
+def _text(positions: bool) -> TEXT:
+    field = TEXT(analyzer=_ANALYZER, phrase=positions)
+    field.format = CutPositions(field_boost=1.0) if positions else CutFrequency(field_boost=1.0)
+    return field
 
 
 def make_schema() -> Schema:
@@ -47,8 +82,8 @@ def make_schema() -> Schema:
         "stored": STORED(),
     }
     for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=_ANALYZER, phrase=False)
-        fields[name + "_ng"] = TEXT(analyzer=_ANALYZER, phrase=True)
+        fields[name] = _text(positions=False)
+        fields[name + "_ng"] = _text(positions=True)
     for name in FACETS:
         fields[name] = ID(sortable=True)
     return Schema(**fields)
@@ -199,17 +234,20 @@ class WhooshSnapshot:
         raise TypeError(f"the Whoosh engine cannot answer {type(n).__name__} (resolve it first)")
 
     # -- documents of a node, as set operations -----------------------------------------
+    def _cached(self, key, make):
+        found = self._leaves.get(key)
+        if found is None:
+            found = self._leaves[key] = make()
+            if len(self._leaves) > LEAF_CACHE:
+                self._leaves.popitem(last=False)
+        return found
+
     def docs(self, n: p.Node) -> list[int]:
         """The sorted global docnums of ``n``'s matches."""
-        if isinstance(n, (p.Term, p.Phrase, p.Prefix, p.Patterns, p.Range, p.AnyOf, p.Everything)):
-            key = n
-            found = self._leaves.get(key)
-            if found is None:
-                found = self._leaf_docs(n)
-                self._leaves[key] = found
-                if len(self._leaves) > LEAF_CACHE:
-                    self._leaves.popitem(last=False)
-            return found
+        if isinstance(n, p.Term):
+            return self._cached(("docs", n), lambda: sorted(self._weights(n.field, n.text)))
+        if isinstance(n, (p.Phrase, p.Prefix, p.Patterns, p.Range, p.AnyOf, p.Everything)):
+            return self._cached(("docs", n), lambda: self._leaf_docs(n))
         if isinstance(n, p.Nothing):
             return []
         if isinstance(n, p.Only):
@@ -248,10 +286,8 @@ class WhooshSnapshot:
             hi = n.hi if n.hi is not None else float("inf")
             return [d for d in s.reader().all_doc_ids() if lo <= pub[d] <= hi]
         if isinstance(n, p.AnyOf):
-            acc = set()
-            for v in n.values:
-                acc.update(s.docs_for_query(wq.Term(n.field, v)))
-            return sorted(acc)
+            col, values = self._column(n.field), set(n.values)
+            return [d for d in s.reader().all_doc_ids() if col[d] in values]
         if isinstance(n, p.Phrase):
             return self._phrase_docs(n)
         return sorted(s.docs_for_query(self.query(n)))
@@ -259,31 +295,110 @@ class WhooshSnapshot:
     def _phrase_docs(self, n: p.Phrase) -> list[int]:
         """A phrase's documents: those whose word field holds the run as one jieba
         word certainly contain it; only the others are checked over positions."""
-        s = self._s
         word_field = n.field[:-3]
-        sure = set(s.docs_for_query(wq.Term(word_field, n.text))) if word_field in TEXT_FIELDS else set()
+        sure = set(self._weights(word_field, n.text)) if word_field in TEXT_FIELDS else set()
         candidates = None
-        for tok in sorted(set(n.tokens), key=lambda t: s.doc_frequency(n.field, t)):
-            ds = set(s.docs_for_query(wq.Term(n.field, tok)))
-            candidates = ds if candidates is None else candidates & ds
+        for tok in sorted(set(n.tokens), key=lambda t: len(self._weights(n.field, t))):
+            ds = self._weights(n.field, tok).keys()
+            candidates = set(ds) if candidates is None else candidates.intersection(ds)
             if not candidates:
                 break
         rest = (candidates or set()) - sure
         if rest:
-            check = wq.And([wq.Phrase(n.field, list(n.tokens)), _Docs(rest, s)])
-            sure.update(s.docs_for_query(check))
+            check = wq.And([wq.Phrase(n.field, list(n.tokens)), _Docs(rest, self._s)])
+            sure.update(self._s.docs_for_query(check))
         return sorted(sure)
+
+    # -- scores -------------------------------------------------------------------------
+    def _lengths(self, field: str) -> list[int]:
+        def make():
+            reader = self._s.reader()
+            length = reader.doc_field_length
+            return [length(d, field, 0) for d in range(reader.doc_count_all())]
+        return self._cached(("len", field), make)
+
+    def _weights(self, field: str, text: str) -> dict[int, float]:
+        """docnum → BM25 weight (Whoosh's BM25F, B 0.75, K1 1.2) of every live
+        document holding the term: its postings, read once per searcher."""
+        return self._cached(("w", field, text), lambda: self._read_weights(field, text))
+
+    def _read_weights(self, field: str, text: str) -> dict[int, float]:
+        s = self._s
+        try:
+            m = s.postings(field, text)
+        except (wq.TermNotFound, KeyError, ValueError):
+            return {}
+        scorable = field in TEXT_FIELDS or field in _GRAM_FIELDS
+        out: dict[int, float] = {}
+        if not scorable:
+            while m.is_active():
+                out[m.id()] = 0.0
+                m.next()
+            return out
+        idf, avg = s.idf(field, text), s.avg_field_length(field) or 1.0
+        lengths = self._lengths(field)
+        deleted = s.reader().has_deletions()
+        is_deleted = s.reader().is_deleted
+        while m.is_active():
+            d = m.id()
+            if not (deleted and is_deleted(d)):
+                out[d] = bm25(idf, m.weight(), lengths[d], avg, 0.75, 1.2)
+            m.next()
+        return out
+
+    def _score(self, n: p.Node, allowed: set, boost: float, acc: dict) -> None:
+        """Add to ``acc`` (docnum → score) what ``n`` scores on the ``allowed``
+        documents: a term its BM25 weight, a phrase its grams', a prefix or a
+        pattern a constant (as Lucene's multi-term queries), filters nothing;
+        compound nodes the sum of their parts."""
+        if isinstance(n, p.Term):
+            self._add(self._weights(n.field, n.text), allowed, boost, acc)
+        elif isinstance(n, p.Phrase):
+            for tok in dict.fromkeys(n.tokens):
+                self._add(self._weights(n.field, tok), allowed, boost, acc)
+        elif isinstance(n, (p.Prefix, p.Patterns)):
+            get = acc.get
+            for d in allowed.intersection(self.docs(n)):
+                acc[d] = get(d, 0.0) + boost
+        elif isinstance(n, p.Boost):
+            self._score(n.node, allowed, boost * n.factor, acc)
+        elif isinstance(n, (p.And, p.Or)):
+            for c in n.children:
+                self._score(c, allowed, boost, acc)
+        elif isinstance(n, p.Not):
+            self._score(n.positive, allowed, boost, acc)
+        elif isinstance(n, p.Scored):
+            self._score(n.required, allowed, boost, acc)
+            for b in n.bonus:
+                self._score(b, allowed, boost, acc)
+        # Filter, Only, Range, AnyOf, Everything, Nothing: they score nothing
+
+    @staticmethod
+    def _add(weights: dict, allowed: set, boost: float, acc: dict) -> None:
+        get = acc.get
+        if len(weights) <= len(allowed):
+            for d, w in weights.items():
+                if d in allowed:
+                    acc[d] = get(d, 0.0) + w * boost
+        else:
+            wget = weights.get
+            for d in allowed:
+                w = wget(d)
+                if w is not None:
+                    acc[d] = get(d, 0.0) + w * boost
 
     # -- answering -------------------------------------------------------------------
     def top(self, node, limit: int):
         if limit <= 0:
             return []
-        allowed = self.docs(node)
+        allowed = set(self.docs(node))
         if not allowed:
             return []
-        q = self.query(_scoring_part(node))
-        res = self._s.search(q, limit=limit, filter=set(allowed), terms=False)
-        return [(float(h.score), h.docnum) for h in res]
+        scores: dict[int, float] = {}
+        self._score(node, allowed, 1.0, scores)
+        get = scores.get
+        best = heapq.nlargest(limit, allowed, key=lambda d: (get(d, 0.0), -d))
+        return [(get(d, 0.0), d) for d in best]
 
     def newest(self, node, limit: int):
         if limit <= 0:
@@ -326,26 +441,6 @@ class WhooshSnapshot:
             return
         for text, info in reader.iter_field(field):
             yield (text.decode("utf-8") if isinstance(text, bytes) else text), info.doc_frequency()
-
-
-def _scoring_part(node):
-    """What scores a node, once its documents are known (:meth:`WhooshSnapshot.top`
-    passes them as Whoosh's own filter): filters and restrictions only narrow, so
-    they go; a phrase scores as its grams, with no positions read; the excluded go."""
-    if isinstance(node, p.And):
-        kept = [_scoring_part(c) for c in node.children if not isinstance(c, (p.Filter, p.Only))]
-        return p.all_of(kept) if kept else p.Everything()
-    if isinstance(node, p.Or):
-        return p.any_of([_scoring_part(c) for c in node.children])
-    if isinstance(node, p.Not):
-        return _scoring_part(node.positive)
-    if isinstance(node, p.Boost):
-        return p.Boost(_scoring_part(node.node), node.factor)
-    if isinstance(node, p.Scored):
-        return p.Scored(_scoring_part(node.required), node.bonus)
-    if isinstance(node, p.Phrase):
-        return p.all_of([p.Term(node.field, t) for t in dict.fromkeys(node.tokens)])
-    return node
 
 
 def _pattern_query(field: str, x: p.Pattern, boost: float):

@@ -1,0 +1,337 @@
+"""The two engines answer alike: the same articles in one index of each engine
+(``build_index(..., engine="tantivy")`` and ``engine="whoosh"``), the same
+queries, and everything a reader can see must be equal: the match set, the
+total, the facet counts (and their order on the page), the pages sorted by date,
+"some of the words", the hits of a query that fits on one page. Only scores, and
+so the order of equally relevant hits under sort=relevance, may differ.
+
+And both find every article holding a verbatim substring (1–8 characters of the
+articles' own text: Chinese, Latin, digits, mixed like ``5G中``, ``1+X证书``): a
+quoted substring matches exactly the articles whose normalised title, body or
+attachments contain it (a substring that is only a Latin or digit word matches
+it as a whole word, :func:`indexer.analysis.gram_tokens`), and unquoted it
+matches at least those (it may also find synonyms).
+
+Corpora: (a) the crawled demo site, (b) corpora Hypothesis makes of mixed
+Chinese/Latin/digit text, (c) the relevance queries of ``data/eval/queries.toml``,
+(d) substrings sampled from the articles.
+
+This module builds both engines itself, so its tests do not run once per
+engine (the demo crawl is the tantivy session's one: the store is the same
+whichever engine indexed it).
+"""
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+import tomllib
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer import paths
+from indexer.analysis import normalise, runs
+from indexer.article import Article, Attachment
+from indexer.documents import attachment_text, indexed_attachments
+from indexer.ids import article_id
+from indexer.index import build_index
+from indexer.querylang import clean
+from indexer.results import Query
+from indexer.search import SearchEngine
+from indexer.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "data" / "eval" / "queries.toml"
+ENGINES = ("tantivy", "whoosh")
+PAGE = 5                                  # small pages, so that sort=date has a page 2
+QUOTES = set('"“”「」『』')
+
+
+# -- helpers ---------------------------------------------------------------------------
+def open_both(articles: list[Article], root: Path) -> dict[str, SearchEngine]:
+    out = {}
+    for name in ENGINES:
+        d = root / name
+        assert build_index(articles, d, engine=name) == len(articles)
+        e = SearchEngine(d, engine=name)
+        assert e.info().extra["engine"] == name
+        e.did_you_mean(wait=None)          # the vocabulary ready, so suggestions do not race it
+        out[name] = e
+    return out
+
+
+def close_all(engines: dict[str, SearchEngine]) -> None:
+    for e in engines.values():
+        e.close()
+
+
+def answer(e: SearchEngine, q: Query) -> dict:
+    """Everything of ``q``'s answer that must not depend on the engine."""
+    res = e.search(q)
+    out = {"total": res.total, "partial": res.partial, "suggestion": res.suggestion,
+           "facets": {n: [(v.value, v.count) for v in vals] for n, vals in res.facets.items()},
+           "facet_counts": e.facet_counts(q), "match_ids": e.match_ids(q), "count": e.count(q)}
+    if q.sort == "date" or not (q.text or "").strip():
+        out["hits"] = [(h.id, h.published, h.title_html, h.snippet_html, h.attachment) for h in res.hits]
+    elif res.total <= len(res.hits) + (q.page - 1) * q.size and q.page == 1:
+        out["hit_set"] = sorted(h.id for h in res.hits)    # every hit on this page: the same ones
+    return out
+
+
+def assert_agree(engines: dict[str, SearchEngine], q: Query) -> dict:
+    got = {name: answer(e, q) for name, e in engines.items()}
+    a, b = (got[n] for n in ENGINES)
+    if a != b:
+        diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+        raise AssertionError(f"the engines disagree on {q}:\n" + "\n".join(
+            f"  {k}: tantivy={v[0]!r}\n  {' ' * len(k)}  whoosh={v[1]!r}" for k, v in diff.items()))
+    return a
+
+
+def variants(q: Query, depts: list[str], columns: list[str], dates: tuple[date, date],
+             rnd: random.Random, k: int | None = None) -> list[Query]:
+    """``q`` as it is, and with filters: a department, a date range, a column,
+    titles only, sort=date pages 1 and 2 (``k`` of them, drawn with ``rnd``)."""
+    base = replace(q, size=PAGE)
+    more = [replace(base, departments=(rnd.choice(depts),)),
+            replace(base, departments=tuple(rnd.sample(depts, min(2, len(depts))))),
+            replace(base, date_from=dates[0], date_to=dates[1]),
+            replace(base, date_from=dates[0]),
+            replace(base, columns=(rnd.choice(columns),)),
+            replace(base, title_only=True),
+            replace(base, departments=(rnd.choice(depts),), date_from=dates[0], columns=(rnd.choice(columns),)),
+            replace(base, sort="date"), replace(base, sort="date", page=2),
+            replace(base, sort="date", page=2, departments=(rnd.choice(depts),))]
+    if k is not None:
+        more = rnd.sample(more, min(k, len(more)))
+    return [base] + more
+
+
+def texts(a: Article) -> dict[str, str]:
+    """The normalised text of each searchable field of ``a``."""
+    return {"title": normalise(a.title), "body": normalise(a.body),
+            "attach": normalise(attachment_text(indexed_attachments(a)))}
+
+
+def holds(text: str, s: str) -> bool:
+    """Whether ``text`` holds the normalised substring ``s`` as the engines define it:
+    verbatim; a Latin/digit word alone only as a whole word."""
+    spans = list(runs(s))
+    if len(spans) == 1 and not spans[0][0]:
+        return any(text[st:en] == s for han, st, en in runs(text) if not han)
+    return s in text
+
+
+def substring_truth(articles: list[Article], s: str, title_only: bool = False) -> set[str]:
+    out = set()
+    for a in articles:
+        t = texts(a)
+        fields = ("title",) if title_only else ("title", "body", "attach")
+        if any(holds(t[f], s) for f in fields):
+            out.add(article_id(a.url))
+    return out
+
+
+def substring_of(text: str, rnd: random.Random) -> str | None:
+    """A random substring of 1–8 characters of ``text`` as a reader could type it:
+    trimmed to begin and end on a searchable character, no white space or quote
+    inside, a Latin/digit word alone taken whole. None when there is none here."""
+    if not text:
+        return None
+    k = rnd.randint(1, 8)
+    i = rnd.randrange(len(text))
+    s = text[i:i + k]
+    norm = normalise(s)
+    spans = list(runs(norm))
+    if not spans:
+        return None
+    s = s[spans[0][1]:spans[-1][2]]
+    norm = normalise(s)
+    if any(c.isspace() for c in s) or QUOTES & set(norm) or clean(s) != s:
+        return None
+    spans = list(runs(norm))
+    if len(spans) == 1 and not spans[0][0]:
+        # a Latin/digit word: the whole word it is part of
+        full = normalise(text)
+        for han, st_, en in runs(full):
+            if not han and st_ <= i + (len(text[i:i + k]) - len(text[i:i + k].lstrip())) < en:
+                s = text[st_:en]
+                break
+        else:
+            return None
+        if any(c.isspace() for c in s) or clean(s) != s:
+            return None
+    return s
+
+
+def sample_substrings(articles: list[Article], n: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    out: list[str] = []
+    for _ in range(n * 30):
+        if len(out) >= n:
+            break
+        a = rnd.choice(articles)
+        field = rnd.choices(["title", "body", "attach"], [2, 6, 1])[0]
+        text = a.title if field == "title" else a.body if field == "body" else \
+            attachment_text(indexed_attachments(a))
+        s = substring_of(text, rnd)
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+def check_substring(engines: dict[str, SearchEngine], articles: list[Article], s: str,
+                    extra: list[Query] = ()) -> None:
+    """Quoted: exactly the articles holding ``s``; unquoted: at least those; the
+    engines alike on both, with and without the filters of ``extra``."""
+    quoted = f'"{s}"'
+    for title_only in (False, True):
+        truth = substring_truth(articles, normalise(s), title_only)
+        got = assert_agree(engines, Query(text=quoted, title_only=title_only, size=PAGE))
+        assert got["match_ids"] == truth, (quoted, title_only, sorted(got["match_ids"] ^ truth)[:5])
+        assert got["total"] == len(truth) or (got["partial"] and not truth), (quoted, got["total"], len(truth))
+        loose = assert_agree(engines, Query(text=s, title_only=title_only, size=PAGE))
+        assert truth <= loose["match_ids"], (s, title_only, sorted(truth - loose["match_ids"])[:5])
+    for q in extra:
+        assert_agree(engines, replace(q, text=quoted))
+
+
+# -- (a, c, d) the demo site -------------------------------------------------------------
+def eval_queries() -> list[Query]:
+    data = tomllib.loads(QUERIES.read_text(encoding="utf-8"))
+    out = []
+    for q in data["query"]:
+        f = q.get("filters", {})
+        out.append(Query(text=q["query"], title_only=bool(f.get("title_only", False)),
+                         date_from=_day(f.get("date_from")), date_to=_day(f.get("date_to")),
+                         departments=tuple(f.get("departments", ())), size=PAGE))
+    return out
+
+
+def _day(v) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    return date.fromisoformat(str(v))
+
+
+@pytest.fixture(scope="module")
+@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True)
+def demo(tmp_path_factory, request):
+    # the demo crawl of the tantivy session: the store is the same whichever engine indexed it
+    crawled = request.getfixturevalue("crawled")
+    with Store(paths.store_path(crawled["dir"])) as store:
+        articles = list(store.articles())
+    engines = open_both(articles, tmp_path_factory.mktemp("agree-demo"))
+    depts = sorted({a.department for a in articles if a.department})
+    columns = sorted({a.column for a in articles if a.column})
+    yield {"articles": articles, "engines": engines, "depts": depts, "columns": columns}
+    close_all(engines)
+
+
+DEMO_DATES = (date(2023, 1, 1), date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True, ids=["demo-store"])
+def test_the_relevance_queries_agree_with_and_without_filters(engine_name, demo):
+    rnd = random.Random(11)
+    qs = eval_queries()
+    assert len(qs) >= 80
+    for q in qs:
+        for v in variants(q, demo["depts"], demo["columns"], DEMO_DATES, rnd, k=4):
+            assert_agree(demo["engines"], v)
+
+
+@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True, ids=["demo-store"])
+def test_browsing_without_a_query_agrees_page_by_page(engine_name, demo):
+    rnd = random.Random(12)
+    for q in variants(Query(text=""), demo["depts"], demo["columns"], DEMO_DATES, rnd):
+        for page in (1, 2, 3):
+            got = assert_agree(demo["engines"], replace(q, page=page))
+            assert len(got["hits"]) == max(0, min(PAGE, got["total"] - (page - 1) * PAGE))
+
+
+@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True, ids=["demo-store"])
+def test_every_verbatim_substring_is_found_by_both(engine_name, demo):
+    articles, engines = demo["articles"], demo["engines"]
+    strings = sample_substrings(articles, 150, seed=13)
+    mixed = [s for s in strings if len(list(runs(normalise(s)))) > 1]
+    latin = [s for s in strings if all(not han for han, _, _ in runs(normalise(s)))]
+    assert len(strings) >= 120 and len(mixed) >= 10 and latin, (len(strings), mixed, latin)
+    # the awkward ones a reader types, wherever the demo site has them
+    for s in ("5G", "1+X证书", "X证书", "5G中", "ICT", "2023年", "C语言"):
+        if substring_truth(articles, normalise(s)):
+            strings.append(s)
+    rnd = random.Random(14)
+    for s in strings:
+        extra = variants(Query(text=s), demo["depts"], demo["columns"], DEMO_DATES, rnd, k=2)[1:]
+        check_substring(engines, articles, s, extra)
+
+
+# -- (b, d) corpora Hypothesis makes ---------------------------------------------------------
+HAN = "产教融合学院技能大赛数控中国证书實訓华为校企"      # few characters: they repeat, so queries match
+LATIN = "abcgxICTX"
+DIGITS = "012459"
+PUNCT = "+-.，。、（）：!"
+DEPTS = ["教务处", "智能制造学院", "团委"]
+COLUMNS = ["通知公告", "学院新闻"]
+DATES = ["2021-03-01", "2023-04-22", "2023-04-22T10:30:00", "2023-12-31", "2024-01-01", "2024-06-01"]
+
+_chunk = st.one_of(st.text(HAN, min_size=1, max_size=6), st.text(LATIN, min_size=1, max_size=4),
+                   st.text(DIGITS, min_size=1, max_size=3), st.sampled_from(list(PUNCT) + [" ", "\n", "5G", "1+X"]))
+_text = st.lists(_chunk, max_size=18).map("".join)
+_article = st.fixed_dictionaries({
+    "title": st.lists(_chunk, min_size=1, max_size=6).map("".join),
+    "body": _text,
+    "department": st.sampled_from(DEPTS + [None]),
+    "column": st.sampled_from(COLUMNS + [None]),
+    "published": st.sampled_from(DATES + [None]),    # repeated dates: ties in sort=date
+    "site": st.sampled_from(["a", "b"]),
+    "attachment": st.one_of(st.none(), st.tuples(st.text(HAN + LATIN, min_size=1, max_size=5), _text)),
+})
+_query_word = st.one_of(_chunk, st.sampled_from(["OR", "-数控", "title:学院", '"产教融合"', "|", "NOT", "1+X证书"]))
+_query = st.lists(_query_word, max_size=4).map(" ".join)
+
+
+def make_articles(rows: list[dict]) -> list[Article]:
+    out = []
+    for i, r in enumerate(rows):
+        atts = [Attachment(url=f"http://h/f/{i}.pdf", name=r["attachment"][0] + ".pdf", text=r["attachment"][1])] \
+            if r["attachment"] else []
+        out.append(Article(url=f"http://h/info/{i}.htm", site=r["site"], title=r["title"].strip() or "标题",
+                           body=r["body"], published=r["published"], department=r["department"],
+                           column=r["column"], attachments=atts))
+    return out
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rows=st.lists(_article, min_size=1, max_size=25), queries=st.lists(_query, min_size=1, max_size=4),
+       seed=st.integers(0, 2 ** 16))
+def test_generated_corpora_agree_and_find_every_substring(rows, queries, seed):
+    articles = make_articles(rows)
+    rnd = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="agree-") as tmp:
+        engines = open_both(articles, Path(tmp))
+        try:
+            dates = (date(2023, 4, 22), date(2023, 12, 31))
+            for text in queries + ["", "学院", "5G中", "1+X证书"]:
+                for v in variants(Query(text=text), DEPTS, COLUMNS, dates, rnd, k=3):
+                    assert_agree(engines, v)
+            for s in sample_substrings(articles, 6, seed):
+                check_substring(engines, articles, s, variants(Query(text=s), DEPTS, COLUMNS, dates, rnd, k=1)[1:])
+        finally:
+            close_all(engines)
+
+
+def test_the_substring_sampler_cuts_what_a_reader_types():
+    rnd = random.Random(1)
+    got = {substring_of("学院与华为共建ICT学院，5G中国1+X证书。", rnd) for _ in range(400)} - {None}
+    assert all(1 <= len(s) <= 8 or re.fullmatch(r"[0-9A-Za-z+.\-]+", s) for s in got)
+    assert {"ICT", "5G", "1+X"} <= got                    # Latin words whole
+    assert any(len(list(runs(normalise(s)))) > 1 for s in got)   # mixed ones too
+    assert not any(c.isspace() or c in "，。" for s in got for c in (s[0], s[-1]))
