@@ -8,8 +8,12 @@ like    what a college CMS ships: ``LIKE '%word%'`` on title or body for every
 stock   Whoosh with jieba's stock ``ChineseAnalyzer`` on ``title`` and ``body``,
         ``MultifieldParser`` with default settings (BM25F, AND of terms); a query
         the parser rejects returns nothing.
-engine  this engine (:class:`indexer.search.SearchEngine`) over the index that
-        ``news-indexer update`` built, through its public ``search`` call.
+engine  this engine (:class:`indexer.search.SearchEngine`) over the tantivy index
+        that ``news-indexer update --engine tantivy`` built, through its public
+        ``search`` call.
+whoosh  the same, over a Whoosh index of the same store (``--engines``: the
+        other engines measured this way; the same plan, so the same matches,
+        with each engine's own BM25).
 
 Measures (computed by ``ir-measures`` over the graded judgments in
 ``data/eval/``): ``nDCG@10`` (gains 0–3), ``MRR@10`` (``RR(rel=2)@10``: the
@@ -29,7 +33,7 @@ phrase_exactness   for every quoted query (the judged ones and the sampled
     .venv/bin/python bench/relevance.py --prototypes   # also score ranking variants
 
 The last line printed is one JSON object:
-``{"queries": N, "systems": {"like": {...}, "stock": {...}, "engine": {...}}}``.
+``{"queries": N, "systems": {"like": {...}, "stock": {...}, "engine": {...}, "whoosh": {...}}}``.
 """
 from __future__ import annotations
 
@@ -99,7 +103,7 @@ def crawl(workdir: Path) -> tuple[Path, list[Doc]]:
             logging.disable(logging.WARNING)
             try:
                 main(["--data-dir", str(data_dir), "update", "--site", str(ROOT / "data/sites/demo.toml"),
-                      "--base-url", url, "--quiet"])  # exit 1: the demo site's one malformed page
+                      "--base-url", url, "--quiet", "--engine", "tantivy"])  # exit 1: the demo site's one malformed page
                 rc = main(["--data-dir", str(data_dir), "export", "--jsonl", "-o", str(out)])
             finally:
                 logging.disable(logging.NOTSET)
@@ -109,6 +113,16 @@ def crawl(workdir: Path) -> tuple[Path, list[Doc]]:
         server.shutdown()
         server.server_close()
     return data_dir, load_docs(out)
+
+
+def other_engine_index(data_dir: Path, workdir: Path, engine: str) -> Path:
+    """An index of ``engine`` over the crawl's store, built beside it."""
+    from indexer.index import build_index
+    from indexer.store import Store
+    target = workdir / f"index-{engine}"
+    with Store(paths.store_path(data_dir)) as store:
+        build_index(store.articles(), target, engine=engine)
+    return target
 
 
 def load_docs(jsonl: Path) -> list[Doc]:
@@ -441,6 +455,9 @@ def evaluate(opt: argparse.Namespace) -> dict:
             print(f"warning: {len(stale)} judged paths are not in the corpus (e.g. {stale[:3]})", file=sys.stderr)
         systems: dict[str, Searcher] = {"like": LikeSystem(docs), "stock": StockSystem(docs, workdir),
                                         "engine": EngineSystem(data_dir / "index")}
+        others = [e for e in opt.engines.split(",") if e.strip() and e.strip() != "tantivy"]
+        for name in others:
+            systems[name] = EngineSystem(other_engine_index(data_dir, workdir, name.strip()))
         runs = {name: run_all(sys_, specs) for name, sys_ in systems.items()}
         if opt.write_pool:
             write_pool(Path(opt.write_pool), runs, specs, docs)
@@ -462,12 +479,15 @@ def evaluate(opt: argparse.Namespace) -> dict:
         for name, sys_ in systems.items():
             m = judged_scores(runs[name], qrels)
             m["substring_recall"] = substring_recall(sys_, docs, strings)
-            if name in ("engine", "stock") or opt.all_exactness:
+            if name not in ("like",) or opt.all_exactness:
                 m["phrase_exactness"] = phrase_exactness(sys_, docs, specs, strings[: opt.phrases])
             result["systems"][name] = m
         result["didyoumean"] = didyoumean_eval(data_dir / "index", docs, specs, opt.seed)
-        missing = unjudged(runs, qrels)
+        pooled = {k: v for k, v in runs.items() if k in ("like", "stock", "engine")}
+        missing = unjudged(pooled, qrels)
         result["unjudged_pooled"] = sum(len(v) for v in missing.values())
+        for name in others:   # judged from the pool above: what the other engines' top 20 hold beyond it
+            result[f"unjudged_{name}"] = sum(len(v) for v in unjudged({name: runs[name]}, qrels).values())
         if opt.prototypes:
             result["prototypes"] = prototypes(workdir, data_dir, docs, specs, qrels)
         if opt.per_kind:
@@ -555,22 +575,21 @@ def didyoumean_eval(index_dir: Path, docs: list[Doc], specs: list[Spec], seed: i
 
 
 # -- ranking prototypes ------------------------------------------------------------
-# Each variant patches :mod:`indexer.search` in this process only (the module is
-# not edited) and is scored like the systems above. They show, with numbers,
+# Each variant patches :mod:`indexer.plan` or :mod:`indexer.search` in this
+# process only (the modules are not edited) and is scored like the systems above. They show, with numbers,
 # which changes to the engine's ranking are worth making.
 
 @contextlib.contextmanager
-def patched(**changes):
-    """Set attributes of :mod:`indexer.search` for the duration."""
-    from indexer import search
-    old = {k: getattr(search, k) for k in changes}
+def patched(module, **changes):
+    """Set attributes of ``module`` for the duration."""
+    old = {k: getattr(module, k) for k in changes}
     try:
         for k, v in changes.items():
-            setattr(search, k, v)
+            setattr(module, k, v)
         yield
     finally:
         for k, v in old.items():
-            setattr(search, k, v)
+            setattr(module, k, v)
 
 
 class _NoProximity:
@@ -584,15 +603,16 @@ class _NoProximity:
 
 def prototypes(workdir: Path, data_dir: Path, docs: list[Doc], specs: list[Spec], qrels: dict) -> dict:
     """Ranking changes tried on the same index and queries, without changing the engine."""
-    variants: list[tuple[str, dict]] = [
-        ("title2", {"TITLE_BOOST": 2.0}),
-        ("title5", {"TITLE_BOOST": 5.0}),
-        ("nosyn", {"_alternatives": lambda clause: []}),
-        ("noprox", {"proximity": _NoProximity}),
+    from indexer import plan, search
+    variants: list[tuple[str, object, dict]] = [
+        ("title2", plan, {"TITLE_BOOST": 2.0}),
+        ("title5", plan, {"TITLE_BOOST": 5.0}),
+        ("nosyn", plan, {"alternatives": lambda clause: []}),
+        ("noprox", search, {"proximity": _NoProximity}),
     ]
     out: dict[str, dict] = {}
-    for name, changes in variants:
-        with patched(**changes):
+    for name, module, changes in variants:
+        with patched(module, **changes):
             system = EngineSystem(data_dir / "index")
             run = run_all(system, specs)
             out[name] = judged_scores(run, qrels)
@@ -624,6 +644,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--worst", type=int, default=0, help="print the engine's N worst queries")
     ap.add_argument("--all-exactness", action="store_true", help="phrase exactness for the LIKE baseline too")
     ap.add_argument("--keep", action="store_true", help="keep the temporary crawl")
+    ap.add_argument("--engines", default="whoosh",
+                    help="other engines to score over the same store, comma-separated (default: whoosh; '' for none)")
     opt = ap.parse_args(argv)
     result = evaluate(opt)
     if opt.pool or opt.write_pool:

@@ -312,7 +312,7 @@ def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None)
     head = list(islice(articles, MP_MIN_DOCS))
     if procs is None:
         procs = build_procs() if len(head) >= MP_MIN_DOCS else 1   # small builds: no fork
-    return engine_of(gen).build(gen, _tokenised(chain(head, articles), procs))
+    return engine_of(gen).build(gen, _tokenised(chain(head, articles), procs), procs=procs)
 
 
 def build_index(articles: Iterable[Article], index_dir: Path, engine: str | None = None) -> int:

@@ -15,7 +15,8 @@ A test that opens or builds an index in this process without ``engine_name``
 fails with a message saying so (see :func:`_engine_guard`), so a new test
 cannot silently run on one engine only. A test that is about tantivy by design
 (it inspects tantivy's files) is marked ``@pytest.mark.tantivy_only`` and runs
-with ``NEWS_ENGINE`` unset (the default, tantivy).
+with ``NEWS_ENGINE`` unset (the default, tantivy); one that builds every engine
+itself, naming each (tests/test_engine_agreement.py), ``@pytest.mark.all_engines``.
 """
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ ENGINES = tuple(engines.NAMES)
 def pytest_configure(config):
     config.addinivalue_line("markers", "tantivy_only: asserts tantivy-specific behaviour by design; "
                                        "runs on tantivy only")
+    config.addinivalue_line("markers", "all_engines: builds an index of every engine itself "
+                                       "(names each one), so it does not run once per engine")
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -63,7 +66,8 @@ _real_get = engines.get
 def _guarded_get(name):
     item = _current["item"]
     if item is not None and threading.current_thread() is threading.main_thread() \
-            and "engine_name" not in item.fixturenames and not item.get_closest_marker("tantivy_only"):
+            and "engine_name" not in item.fixturenames and not item.get_closest_marker("tantivy_only") \
+            and not item.get_closest_marker("all_engines"):
         item.stash.setdefault(_TOUCHED, []).append(name)
     return _real_get(name)
 

@@ -143,29 +143,16 @@ def substring_of(text: str, rnd: random.Random) -> str | None:
     inside, a Latin/digit word alone taken whole. None when there is none here."""
     if not text:
         return None
-    k = rnd.randint(1, 8)
     i = rnd.randrange(len(text))
-    s = text[i:i + k]
-    norm = normalise(s)
-    spans = list(runs(norm))
+    spans = list(runs(normalise(text[i:i + rnd.randint(1, 8)])))
     if not spans:
         return None
-    s = s[spans[0][1]:spans[-1][2]]
-    norm = normalise(s)
-    if any(c.isspace() for c in s) or QUOTES & set(norm) or clean(s) != s:
+    a, b = i + spans[0][1], i + spans[-1][2]
+    if len(spans) == 1 and not spans[0][0]:        # a Latin/digit word: the whole word it is part of
+        a, b = next((s, e) for han, s, e in runs(normalise(text)) if not han and s <= a < e)
+    s = text[a:b]
+    if any(c.isspace() for c in s) or QUOTES & set(normalise(s)) or clean(s) != s:
         return None
-    spans = list(runs(norm))
-    if len(spans) == 1 and not spans[0][0]:
-        # a Latin/digit word: the whole word it is part of
-        full = normalise(text)
-        for han, st_, en in runs(full):
-            if not han and st_ <= i + (len(text[i:i + k]) - len(text[i:i + k].lstrip())) < en:
-                s = text[st_:en]
-                break
-        else:
-            return None
-        if any(c.isspace() for c in s) or clean(s) != s:
-            return None
     return s
 
 
@@ -220,10 +207,9 @@ def _day(v) -> date | None:
 
 
 @pytest.fixture(scope="module")
-@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True)
-def demo(tmp_path_factory, request):
-    # the demo crawl of the tantivy session: the store is the same whichever engine indexed it
-    crawled = request.getfixturevalue("crawled")
+def demo(tmp_path_factory, crawled):
+    # the demo crawl of the tantivy session (the tests ask for that one): the store
+    # is the same whichever engine indexed it
     with Store(paths.store_path(crawled["dir"])) as store:
         articles = list(store.articles())
     engines = open_both(articles, tmp_path_factory.mktemp("agree-demo"))
@@ -308,6 +294,7 @@ def make_articles(rows: list[dict]) -> list[Article]:
     return out
 
 
+@pytest.mark.all_engines
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(rows=st.lists(_article, min_size=1, max_size=25), queries=st.lists(_query, min_size=1, max_size=4),

@@ -96,8 +96,10 @@ class Engine(Protocol):
         """The index's one writer, waiting up to ``wait`` seconds for another
         process to let go of it; :class:`EngineBusy` after that."""
 
-    def build(self, path: Path, records: Iterable[dict]) -> int:
-        """Add ``records`` to the new, empty index at ``path`` in one commit; how many."""
+    def build(self, path: Path, records: Iterable[dict], procs: int = 1) -> int:
+        """Add ``records`` to the new, empty index at ``path`` in one commit; how
+        many. ``procs``: the processes a large build may use (the records are
+        already tokenised by as many)."""
 
     def open(self, path: Path) -> Reader:
         """A reader of the index at ``path`` (``OSError``/``ValueError`` when it cannot be read)."""

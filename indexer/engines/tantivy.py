@@ -225,8 +225,8 @@ class TantivyEngine:
     def writer(self, path: Path, heap_mb: int = 128, wait: float = 60.0) -> TantivyWriter:
         return TantivyWriter(tantivy.Index.open(str(path)), heap_mb, wait)
 
-    def build(self, path: Path, records: Iterable[dict]) -> int:
-        w = self.writer(path, heap_mb=256)
+    def build(self, path: Path, records: Iterable[dict], procs: int = 1) -> int:
+        w = self.writer(path, heap_mb=256)   # tantivy's writer has its own threads: procs is not needed
         n = 0
         try:
             for rec in records:
