@@ -274,14 +274,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _print_index(data_dir: Path, store_seq: int) -> None:
     """The current index: its engine and versions, and how far behind the store it is."""
-    from indexer.index import current_generation, read_meta
+    from indexer.index import current_generation, engine_name, read_meta
     gen = current_generation(data_dir)
     if gen is None:
         print("index: none yet (`news-indexer index` builds it)")
         return
     meta = read_meta(gen)
     behind = store_seq - int(meta.get("synced_seq") or 0)
-    print(f"index: {meta.get('engine') or 'tantivy'} {meta.get('library_version') or ''}".rstrip()
+    print(f"index: {engine_name(gen)} {meta.get('library_version') or ''}".rstrip()
           + f" (engine version {meta.get('engine_version') or 'unknown'}), last commit "
           f"{meta.get('last_commit') or 'never'}, " + (f"{behind} store change(s) not yet indexed"
                                                        if behind > 0 else "up to date with the store"))

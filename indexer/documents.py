@@ -20,8 +20,10 @@ The fields of a record (:func:`tokenise`):
   an attachment finds the article.
 * ``key``: the article id as a signed 64-bit integer; ``id``: the id itself.
 * ``published`` (seconds since 0001-01-01, :data:`NO_DATE` without a date) and
-  the facets ``year``, ``department``, ``column``, ``site`` (strings, "" for
-  none): for filters, sorting and facet counts; never scored.
+  the facets ``year``, ``department``, ``column``, ``site``: for filters,
+  sorting and facet counts; never scored. ``facets`` holds a list of values
+  for each (``[""]`` for none); only ``column`` (:data:`MULTI_VALUED`) has
+  more than one, when a story stands in several columns.
 * ``stored``: the article's displayed fields as one compact JSON value.
 """
 from __future__ import annotations
@@ -34,6 +36,9 @@ from indexer.article import Article
 from indexer.ids import article_id
 
 FACETS = ("department", "year", "column", "site")
+#: Facets an article may hold several values of: a story published in several
+#: columns is counted, and found by a filter, in each.
+MULTI_VALUED = frozenset({"column"})
 TEXT_FIELDS = ("title", "body", "attach")   # each with its gram field, name + "_ng"
 GRAM_FIELDS = tuple(name + "_ng" for name in TEXT_FIELDS)
 NO_DATE = -1               # ``published`` of an article without a date: before every dated one
@@ -83,10 +88,15 @@ def to_document(article: Article) -> dict:
         "published": published,
         "year": str(published.year) if published else "",
         "department": article.department or "",
-        "column": article.column or "",
+        "column": story_columns(article) or [""],
         "site": article.site,
         "stored": stored,
     }
+
+
+def story_columns(article: Article) -> list[str]:
+    """Every column the article's story stands in, its own first."""
+    return list(dict.fromkeys(c for c in [article.column, *article.columns] if c))
 
 
 def indexed_attachments(article: Article) -> list[tuple[str, str]]:
@@ -130,7 +140,7 @@ def tokenise(doc: dict) -> dict:
     """A plain, picklable record of everything an engine indexes of ``doc``
     (:func:`to_document`): made in worker processes."""
     return {"key": key_of(doc["id"]), "id": doc["id"], "published": seconds(doc.get("published")),
-            "facets": [doc[n] for n in FACETS],
+            "facets": [doc[n] if isinstance(doc[n], list) else [doc[n]] for n in FACETS],
             **{name: words_text(doc.get(name, "")) for name in TEXT_FIELDS},
             **{name + "_ng": " ".join(gram_sequence(doc.get(name, ""))) for name in TEXT_FIELDS},
             "stored": json.dumps(doc["stored"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")}

@@ -25,7 +25,7 @@ from indexer import hits as hitmaker
 from indexer import plan, proximity, userdict
 from indexer.analysis import init_jieba, normalise
 from indexer.didyoumean import DidYouMean
-from indexer.documents import FACETS, stored_text
+from indexer.documents import FACETS, MULTI_VALUED, stored_text
 from indexer.engines import Snapshot
 from indexer.index import (IndexVersionError, dictionary_note, engine_of, engine_version, exists,
                            expect_engine, read_meta)
@@ -366,8 +366,8 @@ class SearchEngine:
             counts = snap.facet_counts(node, names)
             for n in names:
                 out[n] = hitmaker.facet_values(n, counts[n])
-                if skip is None and total is None:
-                    total = sum(counts[n].values())
+                if skip is None and total is None and n not in MULTI_VALUED:
+                    total = sum(counts[n].values())   # each match holds one value of it
         if total is None:
             total = snap.count(plan.all_of([required] + list(filters.values())))
         result = ({n: out[n] for n in FACETS}, total)

@@ -47,8 +47,9 @@ def to_tantivy(rec: dict) -> tantivy.Document:
         doc.add_text(name, rec[name])
         doc.add_text(name + "_ng", rec[name + "_ng"])
     doc.add_integer("published", rec["published"])
-    for name, value in zip(FACETS, rec["facets"]):
-        doc.add_text(name, value)
+    for name, values in zip(FACETS, rec["facets"]):
+        for value in values:   # several: a multi-valued fast field, each value counted
+            doc.add_text(name, value)
     doc.add_bytes("stored", rec["stored"])
     return doc
 

@@ -36,10 +36,11 @@ from whoosh.scoring import bm25
 from whoosh.system import pack_uint
 
 from indexer import plan as p
-from indexer.documents import FACETS, GRAM_FIELDS as _GRAM_FIELDS, TEXT_FIELDS
+from indexer.documents import FACETS, GRAM_FIELDS as _GRAM_FIELDS, MULTI_VALUED, TEXT_FIELDS
 from indexer.engines.base import EngineBusy
 
 LEAF_CACHE = 4096   # leaf nodes whose documents a searcher keeps
+_SEP = "\x1f"       # between the values of a multi-valued facet in its column
 _ANALYZER = SpaceSeparatedTokenizer()
 
 
@@ -94,8 +95,8 @@ def _fields(rec: dict) -> dict:
     for name in TEXT_FIELDS:
         out[name] = rec[name]
         out[name + "_ng"] = rec[name + "_ng"]
-    for name, value in zip(FACETS, rec["facets"]):
-        out[name] = value
+    for name, values in zip(FACETS, rec["facets"]):
+        out[name] = _SEP.join(values)   # several: one column value, split when read
     return out
 
 
@@ -201,6 +202,8 @@ class WhooshSnapshot:
             col = list(reader.column_reader(name)) if reader.doc_count_all() else []
             if name != "published":
                 col = [v.decode("utf-8") if isinstance(v, bytes) else v for v in col]
+            if name in MULTI_VALUED:
+                col = [tuple(v.split(_SEP)) for v in col]
             self._columns[name] = col
         return col
 
@@ -287,6 +290,8 @@ class WhooshSnapshot:
             return [d for d in s.reader().all_doc_ids() if lo <= pub[d] <= hi]
         if isinstance(n, p.AnyOf):
             col, values = self._column(n.field), set(n.values)
+            if n.field in MULTI_VALUED:
+                return [d for d in s.reader().all_doc_ids() if not values.isdisjoint(col[d])]
             return [d for d in s.reader().all_doc_ids() if col[d] in values]
         if isinstance(n, p.Phrase):
             return self._phrase_docs(n)
@@ -417,7 +422,10 @@ class WhooshSnapshot:
         out = {}
         for name in names:
             col = self._column(name)
-            out[name] = dict(Counter(map(col.__getitem__, docs)))
+            if name in MULTI_VALUED:
+                out[name] = dict(Counter(v for d in docs for v in col[d]))
+            else:
+                out[name] = dict(Counter(map(col.__getitem__, docs)))
         return out
 
     def published(self, refs):
@@ -487,7 +495,7 @@ class WhooshReader:
 
 class WhooshEngine:
     name = "whoosh"
-    schema_version = "w1"
+    schema_version = "w1"   # w1: cut tokens, multi-valued column
 
     def library_version(self) -> str:
         return importlib.metadata.version("whoosh-reloaded")
