@@ -310,9 +310,31 @@ class WhooshSnapshot:
                 break
         rest = (candidates or set()) - sure
         if rest:
-            check = wq.And([wq.Phrase(n.field, list(n.tokens)), _Docs(rest, self._s)])
-            sure.update(self._s.docs_for_query(check))
+            sure.update(self._at_consecutive_positions(n.field, n.tokens, sorted(rest)))
         return sorted(sure)
+
+    def _at_consecutive_positions(self, field: str, tokens: tuple[str, ...], docs: list[int]):
+        """Those of ``docs`` (sorted; each holding every token) where ``tokens``
+        stand at consecutive positions of ``field``: each token's positions read
+        from its postings, one skip per document (Whoosh's span matching does the
+        same with an object per span, several times slower)."""
+        ms = [self._s.postings(field, t) for t in tokens]
+        for d in docs:
+            first = None
+            ok = True
+            for i, m in enumerate(ms):
+                if m.id() != d:
+                    m.skip_to(d)
+                pos = m.value_as("positions")
+                if first is None:
+                    first = set(pos)
+                else:
+                    first.intersection_update(q - i for q in pos)
+                if not first:
+                    ok = False
+                    break
+            if ok:
+                yield d
 
     # -- scores -------------------------------------------------------------------------
     def _lengths(self, field: str) -> list[int]:
