@@ -31,8 +31,10 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.index import LockError
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.scoring import bm25
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.system import pack_uint
 
 from indexer import plan as p
@@ -351,26 +353,22 @@ class WhooshSnapshot:
 
     def _read_weights(self, field: str, text: str) -> dict[int, float]:
         s = self._s
-        try:
-            m = s.postings(field, text)
-        except (wq.TermNotFound, KeyError, ValueError):
-            return {}
         scorable = field in TEXT_FIELDS or field in _GRAM_FIELDS
+        if scorable:
+            idf, avg = s.idf(field, text), s.avg_field_length(field) or 1.0
+            lengths = self._lengths(field)
+            k1, b = 1.2, 0.75
+            norm = k1 * (1 - b)
+            per_length = k1 * b / avg
         out: dict[int, float] = {}
-        if not scorable:
-            while m.is_active():
-                out[m.id()] = 0.0
-                m.next()
-            return out
-        idf, avg = s.idf(field, text), s.avg_field_length(field) or 1.0
-        lengths = self._lengths(field)
-        deleted = s.reader().has_deletions()
-        is_deleted = s.reader().is_deleted
-        while m.is_active():
-            d = m.id()
-            if not (deleted and is_deleted(d)):
-                out[d] = bm25(idf, m.weight(), lengths[d], avg, 0.75, 1.2)
-            m.next()
+        for sub, offset in s.leaf_searchers():
+            for ids, weights in _postings_blocks(sub.reader(), field, text):
+                if not scorable:
+                    out.update(dict.fromkeys((d + offset for d in ids), 0.0))
+                    continue
+                # Whoosh's BM25F (whoosh.scoring.bm25), a block of postings at a time
+                out.update((d + offset, idf * (w * (k1 + 1)) / (w + norm + per_length * lengths[d + offset]))
+                           for d, w in zip(ids, weights))
         return out
 
     def _score(self, n: p.Node, allowed: set, boost: float, acc: dict) -> None:
@@ -471,6 +469,35 @@ class WhooshSnapshot:
             return
         for text, info in reader.iter_field(field):
             yield (text.decode("utf-8") if isinstance(text, bytes) else text), info.doc_frequency()
+
+
+def _postings_blocks(reader, field: str, text: str):
+    """(ids, weights) of a term's postings in one segment, block by block
+    (Whoosh's W3 codec keeps them as arrays per block; reading them whole is
+    much cheaper than a call per posting), deleted documents left out."""
+    try:
+        m = reader.postings(field, text)
+    except TermNotFound:
+        return
+    deleted = reader.deleted_docs_set if reader.has_deletions() else None
+    leaf = m.child if isinstance(m, FilterMatcher) else m
+    if isinstance(leaf, W3LeafMatcher):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids, weights = leaf._ids, leaf._weights
+            if deleted:
+                kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
+                ids, weights = [d for d, _ in kept], [w for _, w in kept]
+            yield ids, weights
+            leaf._next_block()
+        return
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    yield ids, weights
 
 
 def _pattern_query(field: str, x: p.Pattern, boost: float):
