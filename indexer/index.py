@@ -312,7 +312,11 @@ def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None)
     head = list(islice(articles, MP_MIN_DOCS))
     if procs is None:
         procs = build_procs() if len(head) >= MP_MIN_DOCS else 1   # small builds: no fork
-    return engine_of(gen).build(gen, _tokenised(chain(head, articles), procs), procs=procs)
+    engine = engine_of(gen)
+    if getattr(engine, "writes_in_parallel", False):
+        # the engine's own writer processes take the cores: tokenise here, feed them
+        return engine.build(gen, _tokenised(chain(head, articles), 1), procs=procs)
+    return engine.build(gen, _tokenised(chain(head, articles), procs), procs=procs)
 
 
 def build_index(articles: Iterable[Article], index_dir: Path, engine: str | None = None) -> int:

@@ -544,6 +544,8 @@ class WhooshReader:
 
 class WhooshEngine:
     name = "whoosh"
+    #: a large build's records come from one process: Whoosh's writer processes take the cores
+    writes_in_parallel = True
     schema_version = "w1"   # w1: cut tokens, multi-valued column
 
     def library_version(self) -> str:
