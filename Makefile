@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_PORT ?= 8001
 
-.PHONY: demo test install browser system-packages bench clean
+.PHONY: demo test install browser system-packages opensearch-node bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,18 @@ system-packages:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq antiword catdoc; \
 	fi
 
-test: install browser system-packages
+# The launcher of the OpenSearch nodes the cluster tests start (tools/opensearch-node):
+# a JDK and Maven from Debian when missing, then its Maven Central artifacts into
+# ~/.m2 (about 25 s the first time; nothing when the jar is up to date).
+opensearch-node:
+	@if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jdk-headless maven; \
+	fi
+	@$(PYTHON) tools/cluster.py build
+
+test: install browser system-packages opensearch-node
 	$(BIN)/python -m pytest
 
 demo: install
