@@ -8,7 +8,7 @@ from flask import Flask, Response, request
 
 from indexer.paths import default_data_dir, index_path
 from webui import config as site_config
-from webui import errors, filters
+from webui import errors, filters, wire
 from webui.config import DEFAULT_TITLE
 from webui.engine import REFRESH_INTERVAL, EngineHolder
 from webui.querylog import FILE_NAME as QUERY_LOG_FILE
@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                         if app.config["QUERY_LOG"] else None)
 
     filters.register(app)
+    wire.register(app)
 
     from webui.api import bp as api_bp
     from webui.feeds import bp as feeds_bp
