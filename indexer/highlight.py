@@ -61,10 +61,24 @@ def highlight(text: str, needles: list[str]) -> str:
     return mark(text, find_spans(text, needles))
 
 
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+#: white space between two Chinese characters or marks: a line break of the source, not a space
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_LEADING = "。，、；：！？,.;:!?）》」』】 "
+_SENTENCE_END = "。！？；!?;"
+
+
+def flowing(text: str) -> str:
+    """``text`` as one line: lines joined, with no space where both sides are Chinese."""
+    return re.sub(r"\s+", " ", _CJK_GAP.sub("", text)).strip()
+
+
 def snippet(text: str, needles: list[str], width: int = 140) -> str:
     """The passage of about ``width`` characters with the most distinct query
-    words (then the most matches), escaped and highlighted."""
-    text = re.sub(r"\s*\n\s*", " ", text).strip()
+    words (then the most matches), escaped and highlighted; it starts at a
+    sentence when one starts a little before the first match, and never with a
+    stray punctuation mark."""
+    text = flowing(text)
     if not text:
         return ""
     spans = find_spans(text, needles)
@@ -100,4 +114,15 @@ def snippet(text: str, needles: list[str], width: int = 140) -> str:
             lo = s
         if s < hi < e and e - hi <= width // 2:
             hi = e
-    return ("…" if lo > 0 else "") + mark(text, spans, lo, hi) + ("…" if hi < len(text) else "")
+    first = next((s for s, _, _ in spans if s >= lo), hi)
+    start = max((text.rfind(c, lo, first) for c in _SENTENCE_END), default=-1)
+    if start >= 0:
+        lo = start + 1   # the sentence holding the first match, from its start
+    while lo < first and text[lo] in _LEADING:
+        lo += 1
+    hi = min(len(text), max(hi, lo + width))
+    for s, e, _ in spans:
+        if s < hi < e and e - hi <= width // 2:
+            hi = e
+    cut = lo > 0 and text[lo - 1] not in _SENTENCE_END
+    return ("…" if cut else "") + mark(text, spans, lo, hi) + ("…" if hi < len(text) else "")
