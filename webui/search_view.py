@@ -317,6 +317,7 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "sp": sp,
         "query": query,
         "q": query.text,
+        "page": query.page,
         "results": results,
         "pager": pagination(sp, results.total),
         "departments": visible,
