@@ -56,3 +56,18 @@ def test_the_search_box_focus_ring_stands_out_against_white():
     contrast = (1.05) / (_luminance(ring) + 0.05)
     assert contrast >= 3.0, (ring, contrast)
     assert re.search(r"\.searchbox:focus-within\s*\{[^}]*var\(--ring\)", css)
+
+
+def test_no_department_is_a_filter_in_page_and_api(client):
+    none = fx.by_department()[None]
+    assert none > 0
+    api = client.get("/api/search?q=&size=50").get_json()
+    row = [f for f in api["facets"]["department"] if f["value"] is None]
+    assert row == [{"value": None, "count": none}]
+    only = client.get("/api/search?dept=未注明&size=50").get_json()
+    assert only["total"] == none and all(h["department"] is None for h in only["hits"])
+    both = client.get("/api/search?dept=未注明&dept=" + fx.JW).get_json()
+    assert both["total"] == none + fx.by_department()[fx.JW]
+    html = client.get("/search?q=&dept=未注明").get_data(as_text=True)
+    assert re.search(r'<input type="checkbox" name="dept" value="未注明"[^>]* checked>', html)
+    assert "取消部门：未注明" in html

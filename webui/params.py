@@ -29,6 +29,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 from urllib.parse import urlencode
 
+from webui.filters import NO_DEPARTMENT
+
 from indexer.results import (MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS,
                              Query)
 
@@ -145,7 +147,9 @@ def _values(args: Args, name: str, label: str) -> tuple[str, ...]:
                              f"a '{name}' value is too long (at most {MAX_PARAM_CHARS} "
                              "characters)", name)
         value = clean_text(raw)
-        if value:
+        if name in ("dept", "column") and value == NO_DEPARTMENT:
+            seen.setdefault("", None)   # the articles that name none
+        elif value:
             seen.setdefault(value, None)
     if len(seen) > MAX_FILTER_VALUES:
         raise ParamError(f"最多同时选择 {MAX_FILTER_VALUES} 个{label}",
@@ -260,7 +264,7 @@ def query_pairs(query: Query, range: str | None = None, **changes: object) -> li
             if values[key]:
                 pairs.append((name, values[key].isoformat()))  # type: ignore[union-attr]
     for name, field, _label in FILTER_PARAMS:
-        pairs.extend((name, v) for v in values[field])  # type: ignore[union-attr]
+        pairs.extend((name, v or NO_DEPARTMENT) for v in values[field])  # type: ignore[union-attr]
     if values["title_only"]:
         pairs.append(("title_only", "1"))
     default_sort = "relevance" if values["text"] else "date"

@@ -187,11 +187,14 @@ def pagination(sp: SearchParams, total: int) -> dict[str, Any]:
 
 
 def _options(chosen: tuple[str, ...], facet: list[FacetValue], label=lambda v: v) -> list[Option]:
-    options = [Option(f.value, label(f.value) if f.value else NO_DEPARTMENT, f.count,
-                      f.value in chosen) for f in facet]
-    listed = {o.value for o in options}
+    """The rows of a facet; the articles that name no value are a row too, chosen
+    with the value ``未注明`` (in the query: "")."""
+    options = [Option(f.value or NO_DEPARTMENT, label(f.value) if f.value else NO_DEPARTMENT, f.count,
+                      (f.value or "") in chosen) for f in facet]
+    listed = {(f.value or "") for f in facet}
     # A chosen value the current query no longer finds stays visible and ticked.
-    options[:0] = [Option(v, label(v), 0, True) for v in chosen if v not in listed]
+    options[:0] = [Option(v or NO_DEPARTMENT, label(v) if v else NO_DEPARTMENT, 0, True)
+                   for v in chosen if v not in listed]
     return options
 
 
@@ -262,7 +265,7 @@ def chips(sp: SearchParams) -> list[Chip]:
     if label:
         out.append(Chip("日期", label, search_url(sp, range=None, date_from=None, date_to=None)))
     for d in q.departments:
-        out.append(Chip("部门", d, search_url(sp, departments=tuple(x for x in q.departments if x != d))))
+        out.append(Chip("部门", d or NO_DEPARTMENT, search_url(sp, departments=tuple(x for x in q.departments if x != d))))
     for c in q.columns:
         out.append(Chip("栏目", c, search_url(sp, columns=tuple(x for x in q.columns if x != c))))
     for s in q.sites:
