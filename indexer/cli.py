@@ -3,7 +3,8 @@
 Exit status, for cron: 0 success; 1 something new went wrong (pages failed
 that had not failed the same way on the last runs, or a site's crawl stopped on
 an error); 2 a configuration or usage error; 75 (EX_TEMPFAIL) another run holds
-the lock.
+the lock, or the search engine's service (a cluster) is unavailable: nothing was
+changed, and the next run goes on.
 
 The global options (``--data-dir``, ``-v``) go before or after the command.
 """
@@ -127,6 +128,8 @@ def cmd_crawl(args: argparse.Namespace, index_after: bool = False) -> int:
     sites = _sites(args)
     data_dir = _data_dir(args)
     if index_after:
+        from indexer.index import check_available
+        check_available(data_dir)   # a cluster down: exit 75 before anything is fetched or stored
         _engine_note(data_dir, args.engine)
     if args.wait_for_site:
         for s in sites:
@@ -492,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from indexer.engines import UnknownEngine
+    from indexer.engines import EngineUnavailable, UnknownEngine
     from indexer.index import IndexVersionError
     from indexer.sites import ConfigError
     from indexer.store import StoreError
@@ -506,6 +509,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except Locked as exc:
         print(f"news-indexer: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except EngineUnavailable as exc:
+        print(f"news-indexer: the search engine is unavailable, nothing was changed; the next run "
+              f"goes on: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except BrokenPipeError:
         return _quiet_broken_pipe()

@@ -167,7 +167,18 @@ def _prune(data_dir: Path, keep: int = 2) -> None:
     gens = sorted((p for p in (data_dir / "indexes").glob("g*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
     old = [g for g in gens if g.resolve() != current]
     for g in old[:-max(keep - 1, 0)] if keep > 1 else old:
+        _drop(g)
         shutil.rmtree(g, ignore_errors=True)
+
+
+def _drop(gen: Path) -> None:
+    """Remove what an old generation holds outside its directory (a cluster's index)."""
+    try:
+        drop = getattr(engines.get(engine_name(gen)), "drop", None)
+        if drop is not None:
+            drop(gen)
+    except Exception:   # noqa: BLE001 - an old generation never stops a rebuild
+        pass
 
 
 def current_generation(data_dir: Path, create: bool = False, engine: str | None = None) -> Path | None:
@@ -184,6 +195,18 @@ def current_generation(data_dir: Path, create: bool = False, engine: str | None 
 
 
 WRITER_WAIT = 60.0   # seconds to wait for another writer of the same index
+
+
+def check_available(data_dir: Path) -> None:
+    """Raise :class:`engines.EngineUnavailable` when the current index's engine
+    cannot take writes now (a cluster down): checked before a crawl, so a run
+    that cannot index touches nothing."""
+    gen = current_generation(data_dir)
+    if gen is None:
+        return
+    check = getattr(engine_of(gen), "check", None)
+    if check is not None:
+        check(gen)
 
 
 def sync(store: Store, data_dir: Path, batch: int = 5000, engine: str | None = None) -> SyncStats:
@@ -246,6 +269,9 @@ def rebuild(store: Store, data_dir: Path, engine: str | None = None) -> SyncStat
     meta.update(synced_seq=seq, last_commit=_utcnow())
     _write_meta(gen, meta)
     _switch(data_dir, gen)
+    publish = getattr(eng, "publish", None)
+    if publish is not None:
+        publish(gen)   # a cluster's alias now names the new index, for its other clients
     _prune(data_dir)
     # Changes made while the rebuild ran are applied by the next sync.
     return SyncStats(added=count, commits=1, seq=seq, engine=eng.name)

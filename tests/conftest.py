@@ -5,7 +5,7 @@ and a real search index on disk.
 Every test that touches a search engine (builds, syncs, searches, crawls and
 indexes, runs the indexer or the web UI in a subprocess) runs once per engine:
 it asks for ``engine_name`` (directly, or through a fixture that builds an
-index), a session fixture parametrised over :data:`indexer.engines.NAMES` that
+index), a session fixture parametrised over :data:`ENGINES` that
 sets ``NEWS_ENGINE`` while it is active, so ``build_index``, ``sync``, the CLI
 and every subprocess they start use that engine. Its ids show the engine
 (``test_x[whoosh]``). pytest orders the tests so that it is set up once per
@@ -34,8 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOML = ROOT / "data" / "sites" / "demo.toml"
 TRUTH = ROOT / "data" / "demo-truth.jsonl"
 
-#: the engines every engine test runs on
-ENGINES = tuple(engines.NAMES)
+#: the engines every engine test runs on: tantivy and Whoosh, which need nothing
+#: but this virtualenv (``NEWS_TEST_ENGINES=tantivy,whoosh,opensearch`` adds an
+#: engine that needs a server, or runs one engine alone)
+ENGINES = tuple(n.strip() for n in os.environ.get("NEWS_TEST_ENGINES", "tantivy,whoosh").split(",") if n.strip())
+for _name in ENGINES:
+    engines.get(_name)   # an unknown name stops the session here, with the choices
 
 
 def pytest_configure(config):
@@ -58,21 +62,21 @@ def engine_name(request) -> str:
         os.environ[engines.ENV] = old
 
 
-# -- the guard: no engine use outside an engine test ------------------------------------
+# -- the guard: every engine use where it belongs -----------------------------------------
 _current: dict = {"item": None}
 _real_get = engines.get
+_TOUCHED = pytest.StashKey[list]()
 
 
 def _guarded_get(name):
+    """:func:`indexer.engines.get`, noting for the running test (in the main thread:
+    not a server thread of an earlier one) which engine it used."""
     item = _current["item"]
-    if item is not None and threading.current_thread() is threading.main_thread() \
-            and "engine_name" not in item.fixturenames and not item.get_closest_marker("tantivy_only") \
-            and not item.get_closest_marker("all_engines"):
+    if item is not None and threading.current_thread() is threading.main_thread():
         item.stash.setdefault(_TOUCHED, []).append(name)
     return _real_get(name)
 
 
-_TOUCHED = pytest.StashKey[list]()
 engines.get = _guarded_get   # every engine use goes through it (indexer.index, indexer.search)
 
 
@@ -81,25 +85,34 @@ def pytest_runtest_setup(item):
 
 
 def pytest_runtest_teardown(item):
-    _current["item"] = None
+    _current["item"] = None   # (runs before the teardown: what fixtures do then is nobody's)
 
 
 @pytest.fixture(autouse=True)
 def _engine_guard(request, monkeypatch):
-    """A test without ``engine_name`` runs with ``NEWS_ENGINE`` unset, and fails if
-    it (or a fixture it asks for) opens or builds an index in this process: it
-    would run on one engine only."""
+    """A test with ``engine_name`` must use that engine only (in this process); one
+    without runs with ``NEWS_ENGINE`` unset and fails if it (or a fixture it asks
+    for) opens or builds an index: it would run on one engine only. Tests marked
+    ``tantivy_only`` or ``all_engines`` say which engines they use themselves."""
+    exempt = request.node.get_closest_marker("tantivy_only") or request.node.get_closest_marker("all_engines")
     if "engine_name" in request.fixturenames:
-        assert os.environ.get(engines.ENV) == request.getfixturevalue("engine_name")
+        name = request.getfixturevalue("engine_name")
+        assert os.environ.get(engines.ENV) == name
         yield
+        wrong = sorted(set(request.node.stash.get(_TOUCHED, [])) - {name})
+        if wrong and not exempt:
+            pytest.fail(f"{request.node.nodeid} runs on {name} but used the {wrong[0]} engine: a command or "
+                        "a call names its engine where it should follow engine_name (NEWS_ENGINE)",
+                        pytrace=False)
         return
     monkeypatch.delenv(engines.ENV, raising=False)
     yield
     touched = request.node.stash.get(_TOUCHED, [])
-    if touched:
+    if touched and not exempt:
         pytest.fail(f"{request.node.nodeid} used the {touched[0]} engine without the engine_name fixture: "
                     "ask for engine_name (or a fixture that depends on it) so that it runs on every "
-                    "engine, or mark it tantivy_only", pytrace=False)
+                    "engine, or mark it tantivy_only (or all_engines when it builds each engine itself)",
+                    pytrace=False)
 
 
 # -- the demo site ----------------------------------------------------------------------

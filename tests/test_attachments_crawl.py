@@ -122,7 +122,7 @@ LINKS = [("/info/1001/301.htm", "课程建设通知"), ("/info/1001/302.htm", "�
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
+def crawled(tmp_path_factory, engine_name):
     tmp = tmp_path_factory.mktemp("att")
     with HostileServer(defaults=False) as s:
         s.set_robots(None)
@@ -276,7 +276,7 @@ def test_a_page_with_no_text_at_all_is_stored_and_warned_about(crawled, engine):
     assert [h.url for h in res.hits] == [a.url]            # its title is still findable
 
 
-def test_a_second_crawl_reuses_the_text_it_read(tmp_path, monkeypatch):
+def test_a_second_crawl_reuses_the_text_it_read(tmp_path, monkeypatch, engine_name):
     with HostileServer(defaults=False) as s:
         s.set_robots(None)
         s.static("/xwzx.htm", list_html("新闻中心", [("/info/1001/401.htm", "课程建设通知")], ["xwzx.htm"], None))
@@ -312,7 +312,7 @@ def test_a_second_crawl_reuses_the_text_it_read(tmp_path, monkeypatch):
         e.close()
 
 
-def test_attachment_fetches_count_against_the_page_budget(tmp_path):
+def test_attachment_fetches_count_against_the_page_budget(tmp_path, engine_name):
     with HostileServer(defaults=False) as s:
         s.set_robots(None)
         s.static("/xwzx.htm", list_html("新闻中心", [("/info/1001/501.htm", "通知")], ["xwzx.htm"], None))

@@ -75,13 +75,14 @@ def test_bulk_load_is_what_the_store_would_write(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def bench(tmp_path_factory):
+def bench(tmp_path_factory, engine_name):
     """One small run of the whole benchmark, through its command line."""
     data_dir = tmp_path_factory.mktemp("bench")
     details = data_dir / "details.json"
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = perf.main(["--n", str(N), "--queries", str(QUERIES), "--data-dir", str(data_dir / "d"),
+                          "--engine", engine_name,   # the bench names its engine (default tantivy)
                           "--floor-sample", "200", "--stock-sample", "200", "--check", str(QUERIES),
                           "--load-requests", "24", "--load-seconds", "10", "--details", str(details)])
     lines = out.getvalue().strip().splitlines()

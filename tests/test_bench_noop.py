@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import noop_update  # noqa: E402
 
 
-def test_noop_update_benchmark_runs_the_real_update(tmp_path):
+def test_noop_update_benchmark_runs_the_real_update(tmp_path, engine_name):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         code = noop_update.main(["--n", "300", "--data-dir", str(tmp_path / "d")])

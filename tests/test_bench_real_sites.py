@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(real_sites.copies_dir() is None or
                                 reason="shared/real-sites/tsinghua-news not found beside the repository")
 
 
-def test_the_bench_crawls_a_copy_and_scores_its_labels(capsys, tmp_path):
+def test_the_bench_crawls_a_copy_and_scores_its_labels(capsys, tmp_path, engine_name):
     assert real_sites.main(["--site", "tsinghua-news", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     figures = json.loads(out[-1])["sites"]["tsinghua-news"]

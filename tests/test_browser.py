@@ -26,7 +26,7 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory):
+def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
     from waitress import create_server
 
     from webui import create_app
@@ -400,7 +400,7 @@ def test_keyboard_order_and_visible_focus(browser, base_url):
     context.close()
 
 
-def test_college_name_logo_and_colour(browser, tmp_path, watch):
+def test_college_name_logo_and_colour(browser, tmp_path, watch, engine_name):
     """A college's own branding from the configuration, under the same strict CSP."""
     from waitress import create_server
 

@@ -22,7 +22,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture()
-def data(tmp_path, demo_server):
+def data(tmp_path, demo_server, engine_name):
     d = tmp_path / "data"
     code, out, err = run("--data-dir", str(d), "update", "--site", str(DEMO_TOML), "--base-url", demo_server, "-q")
     assert code in (0, 1), err
@@ -83,7 +83,7 @@ def test_usage_errors_exit_2_with_a_message(tmp_path):
     assert code == 2 and "cannot read" in err
 
 
-def test_sites_on_different_hosts_are_crawled_at_once_each_host_politely(tmp_path):
+def test_sites_on_different_hosts_are_crawled_at_once_each_host_politely(tmp_path, engine_name):
     from tests.hostile_server import HostileServer
     from tests.test_crawl import good, list_html
     delay = 0.3

@@ -23,7 +23,7 @@ def run(*argv: str, entry=main) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_global_options_go_before_or_after_the_command(tmp_path):
+def test_global_options_go_before_or_after_the_command(tmp_path, engine_name):
     with HostileServer(defaults=False) as s:
         s.static("/xwzx.htm", list_html("新闻中心", [(good(s, 1).lstrip("/"), "测试新闻第1号")], ["xwzx.htm"], None))
         conf = tmp_path / "t.toml"

@@ -230,7 +230,7 @@ def etag_article(server: HostileServer, n: int, html_of):
     return path
 
 
-def test_incremental_runs_stop_early_recheck_edits_and_remove(tmp_path):
+def test_incremental_runs_stop_early_recheck_edits_and_remove(tmp_path, engine_name):
     from indexer.index import current_generation, sync
     with HostileServer(defaults=False) as s:
         state = {

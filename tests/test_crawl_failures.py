@@ -139,7 +139,7 @@ def test_an_interrupted_run_is_recorded_as_interrupted(tmp_path):
             assert run["status"] == "interrupted" and run["finished_at"]
 
 
-def test_an_errored_site_exits_1_naming_it_and_the_other_sites_are_crawled(tmp_path, monkeypatch):
+def test_an_errored_site_exits_1_naming_it_and_the_other_sites_are_crawled(tmp_path, monkeypatch, engine_name):
     real = Crawler._walk_column
 
     def walk(self, *args):
@@ -188,7 +188,7 @@ def test_a_404_for_a_new_article_is_a_failure_and_for_a_stored_one_a_removal(tmp
             assert fails["2.htm"][0] == "http-404"
 
 
-def test_an_empty_list_is_a_warning_in_the_summary_and_in_stats(tmp_path):
+def test_an_empty_list_is_a_warning_in_the_summary_and_in_stats(tmp_path, engine_name):
     with HostileServer(defaults=False) as s:
         s.static("/xwzx.htm", list_html("新闻中心", [(good(s, 1).lstrip("/"), "测试新闻第1号")], ["xwzx.htm"], None))
         s.static("/tzgg.htm", "<html><body><ul><li><a href='tzgg/a.html'>通知一则，链接不合规则</a></li></ul></body></html>")
@@ -208,7 +208,7 @@ def test_an_empty_list_is_a_warning_in_the_summary_and_in_stats(tmp_path):
 # persistent failures
 # ---------------------------------------------------------------------------
 
-def test_a_page_failing_on_three_runs_no_longer_makes_the_exit_status_1(tmp_path):
+def test_a_page_failing_on_three_runs_no_longer_makes_the_exit_status_1(tmp_path, engine_name):
     with HostileServer(defaults=False) as s:
         state = {"broken": True}
 

@@ -51,7 +51,7 @@ def assert_searchable(data: Path) -> None:
         engine.close()
 
 
-def test_sigkill_at_random_points_never_breaks_the_index(demo_server, tmp_path):
+def test_sigkill_at_random_points_never_breaks_the_index(demo_server, tmp_path, engine_name):
     rnd = random.Random(20261129)
     data = tmp_path / "data0"
     kills = {"update": 0, "reindex": 0}
@@ -84,7 +84,7 @@ def test_sigkill_at_random_points_never_breaks_the_index(demo_server, tmp_path):
     assert sum(kills.values()) >= 20 and kills["update"] and kills["reindex"], kills
 
 
-def test_two_runs_at_once_the_second_exits_75_touching_nothing(demo_server, tmp_path):
+def test_two_runs_at_once_the_second_exits_75_touching_nothing(demo_server, tmp_path, engine_name):
     data = tmp_path / "data"
     first = subprocess.Popen(indexer(data, *update_args(demo_server)), stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
@@ -102,7 +102,7 @@ def test_two_runs_at_once_the_second_exits_75_touching_nothing(demo_server, tmp_
     assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
 
 
-def test_searches_while_update_and_reindex_run(demo_server, tmp_path):
+def test_searches_while_update_and_reindex_run(demo_server, tmp_path, engine_name):
     from webui.app import create_app
     data = tmp_path / "data"
     limited = tmp_path / "limited.toml"

@@ -70,7 +70,7 @@ def test_never_raises(text):
     assert out is None or isinstance(out, str)
 
 
-def test_from_a_real_index(tmp_path):
+def test_from_a_real_index(tmp_path, engine_name):
     arts = [Article(url=f"http://x/{i}", site="demo", title=t, body=b, published="2023-01-01")
             for i, (t, b) in enumerate([("产教融合年会", "深化产教融合，召开年会。"),
                                          ("产教融合工作会议", "产教融合平台建设。"),
@@ -93,7 +93,7 @@ def test_candidates_are_checked_against_the_index_when_asked():
     assert d.candidates("产教融合") == []
 
 
-def test_the_bigram_field_corrects_names_jieba_cuts_apart(tmp_path):
+def test_the_bigram_field_corrects_names_jieba_cuts_apart(tmp_path, engine_name):
     arts = [Article(url=f"http://x/{i}", site="demo", title="锐驰机器人订单班", body="川渝锐驰机器人科技有限公司。",
                     published="2023-01-01") for i in range(3)]
     build_index(arts, tmp_path)

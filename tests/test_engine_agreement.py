@@ -1,5 +1,6 @@
 """The two engines answer alike: the same articles in one index of each engine
-(``build_index(..., engine="tantivy")`` and ``engine="whoosh"``), the same
+(``build_index(..., engine="tantivy")`` and ``engine="whoosh"``; every engine of
+:data:`tests.conftest.ENGINES`, each compared with the first), the same
 queries, and everything a reader can see must be equal: the match set, the
 total, the facet counts (and their order on the page), the pages sorted by date,
 "some of the words", the hits of a query that fits on one page. Only scores, and
@@ -17,8 +18,8 @@ Chinese/Latin/digit text, (c) the relevance queries of ``data/eval/queries.toml`
 (d) substrings sampled from the articles.
 
 This module builds both engines itself, so its tests do not run once per
-engine (the demo crawl is the tantivy session's one: the store is the same
-whichever engine indexed it).
+engine (the demo crawl is the first engine's session's one: the store is the
+same whichever engine indexed it).
 """
 from __future__ import annotations
 
@@ -44,16 +45,16 @@ from indexer.querylang import clean
 from indexer.results import Query
 from indexer.search import SearchEngine
 from indexer.store import Store
+from tests.conftest import ENGINES
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "data" / "eval" / "queries.toml"
-ENGINES = ("tantivy", "whoosh")
 PAGE = 5                                  # small pages, so that sort=date has a page 2
 QUOTES = set('"“”「」『』')
 
 
 # -- helpers ---------------------------------------------------------------------------
-def open_both(articles: list[Article], root: Path) -> dict[str, SearchEngine]:
+def open_all(articles: list[Article], root: Path) -> dict[str, SearchEngine]:
     out = {}
     for name in ENGINES:
         d = root / name
@@ -85,12 +86,18 @@ def answer(e: SearchEngine, q: Query) -> dict:
 
 def assert_agree(engines: dict[str, SearchEngine], q: Query) -> dict:
     got = {name: answer(e, q) for name, e in engines.items()}
-    a, b = (got[n] for n in ENGINES)
-    if a != b:
-        diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
-        raise AssertionError(f"the engines disagree on {q}:\n" + "\n".join(
-            f"  {k}: tantivy={v[0]!r}\n  {' ' * len(k)}  whoosh={v[1]!r}" for k, v in diff.items()))
+    first, a = next(iter(got.items()))
+    for name, b in got.items():
+        if a != b:
+            diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+            raise AssertionError(f"the engines disagree on {q}:\n" + "\n".join(
+                f"  {k}: {first}={v[0]!r}\n  {' ' * len(k)}  {name}={v[1]!r}" for k, v in diff.items()))
     return a
+
+
+def other_than(name: str) -> str:
+    """The next engine after ``name`` (the first after the last)."""
+    return ENGINES[(ENGINES.index(name) + 1) % len(ENGINES)]
 
 
 def variants(q: Query, depts: list[str], columns: list[str], dates: tuple[date, date],
@@ -103,6 +110,7 @@ def variants(q: Query, depts: list[str], columns: list[str], dates: tuple[date, 
             replace(base, date_from=dates[0], date_to=dates[1]),
             replace(base, date_from=dates[0]),
             replace(base, columns=(rnd.choice(columns),)),
+            replace(base, columns=tuple(rnd.sample(columns, min(2, len(columns))))),
             replace(base, title_only=True),
             replace(base, departments=(rnd.choice(depts),), date_from=dates[0], columns=(rnd.choice(columns),)),
             replace(base, sort="date"), replace(base, sort="date", page=2),
@@ -208,11 +216,11 @@ def _day(v) -> date | None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, crawled):
-    # the demo crawl of the tantivy session (the tests ask for that one): the store
-    # is the same whichever engine indexed it
+    # the demo crawl of one engine's session (the tests ask for the first's, ONE_CRAWL):
+    # the store is the same whichever engine indexed it
     with Store(paths.store_path(crawled["dir"])) as store:
         articles = list(store.articles())
-    engines = open_both(articles, tmp_path_factory.mktemp("agree-demo"))
+    engines = open_all(articles, tmp_path_factory.mktemp("agree-demo"))
     depts = sorted({a.department for a in articles if a.department})
     columns = sorted({a.column for a in articles if a.column})
     yield {"articles": articles, "engines": engines, "depts": depts, "columns": columns}
@@ -220,9 +228,13 @@ def demo(tmp_path_factory, crawled):
 
 
 DEMO_DATES = (date(2023, 1, 1), date(2024, 6, 30))
+#: the demo crawl of the first engine's session only: these tests build every engine themselves
+def ONE_CRAWL(test):
+    test = pytest.mark.parametrize("engine_name", [ENGINES[0]], indirect=True, ids=["demo-store"])(test)
+    return pytest.mark.all_engines(test)
 
 
-@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True, ids=["demo-store"])
+@ONE_CRAWL
 def test_the_relevance_queries_agree_with_and_without_filters(engine_name, demo):
     rnd = random.Random(11)
     qs = eval_queries()
@@ -232,7 +244,7 @@ def test_the_relevance_queries_agree_with_and_without_filters(engine_name, demo)
             assert_agree(demo["engines"], v)
 
 
-@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True, ids=["demo-store"])
+@ONE_CRAWL
 def test_browsing_without_a_query_agrees_page_by_page(engine_name, demo):
     rnd = random.Random(12)
     for q in variants(Query(text=""), demo["depts"], demo["columns"], DEMO_DATES, rnd):
@@ -241,7 +253,7 @@ def test_browsing_without_a_query_agrees_page_by_page(engine_name, demo):
             assert len(got["hits"]) == max(0, min(PAGE, got["total"] - (page - 1) * PAGE))
 
 
-@pytest.mark.parametrize("engine_name", ["tantivy"], indirect=True, ids=["demo-store"])
+@ONE_CRAWL
 def test_every_verbatim_substring_is_found_by_both(engine_name, demo):
     articles, engines = demo["articles"], demo["engines"]
     strings = sample_substrings(articles, 150, seed=13)
@@ -275,6 +287,7 @@ _article = st.fixed_dictionaries({
     "body": _text,
     "department": st.sampled_from(DEPTS + [None]),
     "column": st.sampled_from(COLUMNS + [None]),
+    "columns": st.lists(st.sampled_from(COLUMNS + ["媒体聚焦"]), max_size=2),   # a story in several columns
     "published": st.sampled_from(DATES + [None]),    # repeated dates: ties in sort=date
     "site": st.sampled_from(["a", "b"]),
     "attachment": st.one_of(st.none(), st.tuples(st.text(HAN + LATIN, min_size=1, max_size=5), _text)),
@@ -290,7 +303,7 @@ def make_articles(rows: list[dict]) -> list[Article]:
             if r["attachment"] else []
         out.append(Article(url=f"http://h/info/{i}.htm", site=r["site"], title=r["title"].strip() or "标题",
                            body=r["body"], published=r["published"], department=r["department"],
-                           column=r["column"], attachments=atts))
+                           column=r["column"], columns=r["columns"], attachments=atts))
     return out
 
 
@@ -303,7 +316,7 @@ def test_generated_corpora_agree_and_find_every_substring(rows, queries, seed):
     articles = make_articles(rows)
     rnd = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="agree-") as tmp:
-        engines = open_both(articles, Path(tmp))
+        engines = open_all(articles, Path(tmp))
         try:
             dates = (date(2023, 4, 22), date(2023, 12, 31))
             for text in queries + ["", "学院", "5G中", "1+X证书"]:
@@ -322,3 +335,112 @@ def test_the_substring_sampler_cuts_what_a_reader_types():
     assert {"ICT", "5G", "1+X"} <= got                    # Latin words whole
     assert any(len(list(runs(normalise(s)))) > 1 for s in got)   # mixed ones too
     assert not any(c.isspace() or c in "，。" for s in got for c in (s[0], s[-1]))
+
+
+@ONE_CRAWL
+def test_odd_requests_agree(engine_name, demo):
+    """What readers type and send that is not a plain query: the same answer."""
+    texts_ = ["", "   ", "😀", '"', '""', "-产教融合", "OR", "title:", "|", "产教融合 OR 华中数控 -年会",
+              'title:"产教融合"', "NOT 学院", "学院 -学院", "產教融合 年會", "ｃ语言", "1+X 证书", "x" * 250,
+              "学院" * 120, "年会|招生", "zzzzqqq", "产教容合", "马克思"]
+    for text in texts_:
+        for q in (Query(text=text), Query(text=text, sort="date", page=3, size=50),
+                  Query(text=text, page=999, size=50), Query(text=text, size=999),
+                  Query(text=text, date_from=date(2030, 1, 1)), Query(text=text, departments=("没有这个部门",)),
+                  Query(text=text, date_from=date(2024, 1, 1), date_to=date(2023, 1, 1))):
+            assert_agree(demo["engines"], q)
+
+
+@pytest.mark.all_engines
+def test_an_empty_index_answers_alike(tmp_path):
+    """An index created and never given an article (a first sync of an empty store)."""
+    engines = open_all([], tmp_path)
+    try:
+        for text in ("", "学院", "5G中", '"产教融合"', "学院 OR 年会", "-学院", "ICT"):
+            for q in variants(Query(text=text), DEPTS, COLUMNS, (date(2023, 1, 1), date(2024, 1, 1)),
+                              random.Random(3)):
+                got = assert_agree(engines, q)
+                assert got["total"] == 0 and got["match_ids"] == set()
+        for name, e in engines.items():
+            assert e.suggest("学") == [] and e.article_ids() == [] and e.info().articles == 0, name
+    finally:
+        close_all(engines)
+
+
+@pytest.mark.all_engines
+def test_an_index_of_one_engine_opened_as_the_other_names_the_reindex(tmp_path):
+    from indexer.search import IndexMissing
+    arts = [Article(url="http://x/1", site="demo", title="产教融合", body="产教融合年会。", published="2023-01-01")]
+    for name in ENGINES:
+        build_index(arts, tmp_path / name, engine=name)
+    for name in ENGINES:
+        other = other_than(name)
+        if other == name:
+            continue
+        with pytest.raises(IndexMissing, match=f"news-indexer reindex --engine {other}"):
+            SearchEngine(tmp_path / name, engine=other)
+        e = SearchEngine(tmp_path / name)          # opened as whatever wrote it
+        assert e.info().extra["engine"] == name and e.search(Query(text="年会")).total == 1
+        e.close()
+        with pytest.raises(IndexMissing, match="news-indexer update"):
+            SearchEngine(tmp_path / "nothing", engine=name)
+
+
+@pytest.mark.all_engines
+def test_syncs_of_edits_and_removals_agree_and_rebuild_moves_engines(tmp_path):
+    """One store synced into a data directory of each engine, round after round of
+    new, edited, removed and restored articles (an article changed twice between
+    two syncs, a batch of three changes a commit): the same index every time,
+    and the same as a rebuild; ``rebuild(engine=...)`` moves an index to the other
+    engine."""
+    from indexer.index import current_generation, engine_name as gen_engine, rebuild, sync
+    from indexer.paths import index_path, store_path
+    rnd = random.Random(21)
+    words = ["产教融合", "华中数控", "技能大赛", "5G中国", "1+X证书", "ICT学院", "校企合作", "年会"]
+
+    def art(i: int, v: int) -> Article:
+        w = rnd.sample(words, 2)
+        return Article(url=f"http://s/{i}.htm", site=rnd.choice(["a", "b"]), title=f"{w[0]}第{i}号",
+                       body=f"{w[1]}，第{v}版。" + "学院" * rnd.randint(0, 3),
+                       published=rnd.choice(DATES + [None]), department=rnd.choice(DEPTS + [None]),
+                       column=rnd.choice(COLUMNS + [None]))
+
+    dirs = {name: tmp_path / name for name in ENGINES}
+    queries = [Query(text=t, size=PAGE) for t in ["", "学院", "产教融合", '"5G中"', "1+X证书", "第3版", "ict"]]
+    queries += [replace(q, sort="date", page=p) for q in queries[:3] for p in (1, 2)]
+    live: dict[int, Article] = {}
+    with Store(store_path(tmp_path / "store")) as store:
+        engines: dict[str, SearchEngine] = {}
+        try:
+            for rnd_no in range(6):
+                for _ in range(rnd.randint(3, 12)):
+                    i = rnd.randrange(30)
+                    if i in live and rnd.random() < 0.3:
+                        store.remove_article(live.pop(i).url, "gone")
+                    else:
+                        live[i] = art(i, rnd_no * 100 + rnd.randrange(3))
+                        store.upsert_article(live[i])
+                for name, d in dirs.items():
+                    stats = sync(store, d, batch=3, engine=name if rnd_no == 0 else None)
+                    assert stats.engine == name
+                    if name not in engines:
+                        engines[name] = SearchEngine(index_path(d), engine=name)
+                    engines[name].refresh(force=True)
+                stories = {article_id(a.url) for a in store.articles()}
+                for name, e in engines.items():
+                    ids = e.article_ids()
+                    assert len(ids) == len(set(ids)) and set(ids) == stories, (name, rnd_no)
+                for q in queries:
+                    assert_agree(engines, q)
+            before = {q: answer(engines[ENGINES[0]], q) for q in queries}
+            for name, d in dirs.items():        # each moves to the next engine
+                other = other_than(name)
+                assert rebuild(store, d, engine=other).engine == other
+                assert gen_engine(current_generation(d)) == other
+                engines[name].close()
+                engines[name] = SearchEngine(index_path(d))
+                assert engines[name].info().extra["engine"] == other
+                for q in queries:
+                    assert answer(engines[name], q) == before[q], (name, other, q)
+        finally:
+            close_all(engines)

@@ -34,7 +34,7 @@ ARTICLES = _articles(300)
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
+def engine(tmp_path_factory, engine_name):
     d = tmp_path_factory.mktemp("ix")
     build_index(ARTICLES, d)
     e = SearchEngine(d)
@@ -100,7 +100,7 @@ def test_relevance_order_is_by_score_then_date(engine):
     assert keys == sorted(keys, reverse=True)
 
 
-def test_a_multi_process_build_answers_like_a_single_process_one(tmp_path):
+def test_a_multi_process_build_answers_like_a_single_process_one(tmp_path, engine_name):
     from indexer.index import build_into, _new_generation
     arts = _articles(240, seed=9)
     answers = []

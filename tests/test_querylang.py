@@ -87,7 +87,7 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
+def engine(tmp_path_factory, engine_name):
     d = tmp_path_factory.mktemp("ix")
     build_index([Article(url=f"http://x/{i}", site="demo", title=t, body=b, published=p, department=dep)
                  for i, (t, b, p, dep) in enumerate(ARTICLES)], d)

@@ -27,7 +27,7 @@ def found(data_dir, text: str = "产教融合推进会") -> list:
         engine.close()
 
 
-def test_a_repost_is_one_story_with_both_urls_and_columns(tmp_path):
+def test_a_repost_is_one_story_with_both_urls_and_columns(tmp_path, engine_name):
     a, b = "http://x.edu.cn/info/1001/7.htm", "http://x.edu.cn/info/1003/9.htm"
     with Store(paths.store_path(tmp_path)) as store:
         assert store.upsert_article(art(a, "学院新闻")) == "new"
@@ -51,7 +51,7 @@ def test_a_repost_is_one_story_with_both_urls_and_columns(tmp_path):
         assert found(tmp_path) == []
 
 
-def test_the_same_news_from_two_colleges_is_one_story(tmp_path):
+def test_the_same_news_from_two_colleges_is_one_story(tmp_path, engine_name):
     with Store(paths.store_path(tmp_path)) as store:
         store.upsert_article(art("http://a.edu.cn/info/1/1.htm", "学院新闻", site="a"))
         store.upsert_article(art("http://b.edu.cn/info/2/2.htm", "媒体报道", site="b"))
@@ -71,7 +71,7 @@ def test_namesakes_are_not_reposts(tmp_path):
         assert store.count_articles() == 4 and store.count_reposts() == 0
 
 
-def test_an_edit_that_makes_a_repost_different_splits_it_off(tmp_path):
+def test_an_edit_that_makes_a_repost_different_splits_it_off(tmp_path, engine_name):
     a, b = "http://x.edu.cn/info/1/1.htm", "http://x.edu.cn/info/2/1.htm"
     with Store(paths.store_path(tmp_path)) as store:
         store.upsert_article(art(a, "学院新闻"))
@@ -84,7 +84,7 @@ def test_an_edit_that_makes_a_repost_different_splits_it_off(tmp_path):
         assert sorted(h.url for h in found(tmp_path)) == [a, b]
 
 
-def test_a_version_3_store_merges_its_reposts_on_open(tmp_path):
+def test_a_version_3_store_merges_its_reposts_on_open(tmp_path, engine_name):
     import sqlite3
     path = paths.store_path(tmp_path)
     a, b = "http://x.edu.cn/info/1/1.htm", "http://x.edu.cn/info/2/1.htm"

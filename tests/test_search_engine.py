@@ -17,7 +17,7 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
+def engine(tmp_path_factory, engine_name):
     d = tmp_path_factory.mktemp("ix")
     build_index([Article(url=f"http://x/{i}", site="demo", title=t, body=b, published=p, department=dep)
                  for i, (t, b, p, dep) in enumerate(ARTICLES)], d)
@@ -107,7 +107,7 @@ def test_did_you_mean_a_homophone_slip_or_pinyin(engine):
     assert engine.search(Query(text="产教容合", departments=("教务处",))).suggestion is None
 
 
-def test_a_changed_user_dictionary_says_to_reindex(tmp_path, monkeypatch):
+def test_a_changed_user_dictionary_says_to_reindex(tmp_path, monkeypatch, engine_name):
     import json
     from indexer import userdict
     from indexer.index import dictionary_note
@@ -122,7 +122,7 @@ def test_a_changed_user_dictionary_says_to_reindex(tmp_path, monkeypatch):
     assert "news-indexer reindex" in dictionary_note(d)
 
 
-def test_an_index_with_no_segment_yet_answers_empty(tmp_path):
+def test_an_index_with_no_segment_yet_answers_empty(tmp_path, engine_name):
     build_index([], tmp_path)           # created, never given a document
     e = SearchEngine(tmp_path)
     for q in (Query(text=""), Query(text="学院"), Query(text="学院", sort="date")):
@@ -132,7 +132,7 @@ def test_an_index_with_no_segment_yet_answers_empty(tmp_path):
     e.close()
 
 
-def test_articles_where_the_words_stand_together_rank_first(tmp_path):
+def test_articles_where_the_words_stand_together_rank_first(tmp_path, engine_name):
     from indexer import proximity
     assert proximity.gap("产教融合年会召开", [["产教融合"], ["年会"]]) == 0
     assert proximity.gap("年会上谈产教融合", [["产教融合"], ["年会"]]) == 2
@@ -159,7 +159,7 @@ MIXED = ["5G中国", "5G国中", "5G中", "5G 中文", "5G，中", "讲5G中心"
 
 
 @pytest.fixture(scope="module")
-def mixed(tmp_path_factory):
+def mixed(tmp_path_factory, engine_name):
     d = tmp_path_factory.mktemp("mixed")
     build_index([Article(url=f"http://m/{i}", site="demo", title=f"标题{i}", body=b, published="2023-01-01")
                  for i, b in enumerate(MIXED)], d)
@@ -209,7 +209,7 @@ def test_any_quoted_substring_finds_exactly_the_articles_containing_it(mixed, q)
     assert {h.url for h in mixed.search(Query(text=f'"{q}"', size=50)).hits} == verbatim(q), q
 
 
-def test_pages_of_equal_scores_are_ordered_by_date_and_never_repeat(tmp_path):
+def test_pages_of_equal_scores_are_ordered_by_date_and_never_repeat(tmp_path, engine_name):
     """Sixty articles scoring exactly alike: every page continues the one before,
     newest first, whatever page size is asked for."""
     from datetime import date as day, timedelta
@@ -231,7 +231,7 @@ def test_pages_of_equal_scores_are_ordered_by_date_and_never_repeat(tmp_path):
         e.close()
 
 
-def test_a_query_asked_again_after_a_commit_counts_the_new_articles(tmp_path):
+def test_a_query_asked_again_after_a_commit_counts_the_new_articles(tmp_path, engine_name):
     """Totals and facets are kept per query until the next commit, and no longer."""
     from indexer.index import sync
     from indexer.paths import index_path, store_path

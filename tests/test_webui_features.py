@@ -30,7 +30,7 @@ TODAY = date.fromisoformat(fx.TODAY)
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def index_dir(tmp_path_factory: pytest.TempPathFactory, engine_name: str) -> Path:
     return fx.build(tmp_path_factory.mktemp("features-index") / "index")
 
 

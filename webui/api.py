@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from indexer.engines import EngineUnavailable
 from indexer.search import IndexMissing
 from webui import search_view
 from webui.errors import UNAVAILABLE, error_response
@@ -78,7 +79,7 @@ def suggest() -> Response:
 def healthz() -> Response:
     try:
         info = search_view.engine().info()
-    except IndexMissing:
+    except (IndexMissing, EngineUnavailable):
         response = jsonify({"status": "no-index", "error": UNAVAILABLE})
         response.status_code = 503
         return response

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from indexer.engines import EngineUnavailable
 from indexer.search import IndexMissing, SearchEngine
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class EngineHolder:
         self.index_dir = Path(index_dir)
         self.interval = interval
         self._engine: SearchEngine | None = None
-        self._missing: IndexMissing | None = None
+        self._missing: Exception | None = None
         self._checked = float("-inf")
         self._lock = threading.Lock()
 
@@ -52,7 +53,7 @@ class EngineHolder:
                 self._engine = SearchEngine(self.index_dir)
                 self._missing = None
                 log.info("opened the index at %s", self.index_dir)
-            except IndexMissing as exc:
+            except (IndexMissing, EngineUnavailable) as exc:   # retried at the next interval
                 if self._missing is None or str(self._missing) != str(exc):
                     log.warning("no usable index: %s", exc)
                 self._missing = exc

@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from indexer.engines import EngineUnavailable
 from indexer.search import IndexMissing
 from webui.params import MAX_TEXT_PARAM_CHARS, ParamError, clean_text, parse_params
 
@@ -70,8 +71,9 @@ def register(app: Flask) -> None:
         q = clean_text(request.args.get("q", "")[:MAX_TEXT_PARAM_CHARS])
         return error_response(400, exc.zh, exc.en, q=q, retry_url=_retry_url(exc))
 
+    @app.errorhandler(EngineUnavailable)   # a cluster down or red: the same page, temporary
     @app.errorhandler(IndexMissing)
-    def index_missing(exc: IndexMissing) -> Response:
+    def index_missing(exc: Exception) -> Response:
         # The reason (with server paths) goes to the log, not to the public.
         log.warning("search unavailable: %s", exc)
         if wants_json():

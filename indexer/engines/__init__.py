@@ -8,10 +8,10 @@ from __future__ import annotations
 import importlib
 import os
 
-from indexer.engines.base import Engine, EngineBusy, Reader, Snapshot, Writer
+from indexer.engines.base import Engine, EngineBusy, EngineUnavailable, Reader, Snapshot, Writer
 
 #: Every engine, by the name an operator writes (``--engine``, ``NEWS_ENGINE``).
-NAMES = ("tantivy", "whoosh")
+NAMES = ("tantivy", "whoosh", "opensearch")
 DEFAULT = "tantivy"
 ENV = "NEWS_ENGINE"
 
@@ -34,5 +34,5 @@ def chosen(name: str | None = None) -> str:
     return name
 
 
-__all__ = ["Engine", "EngineBusy", "Reader", "Snapshot", "Writer", "NAMES", "DEFAULT", "get", "chosen",
+__all__ = ["Engine", "EngineBusy", "EngineUnavailable", "Reader", "Snapshot", "Writer", "NAMES", "DEFAULT", "get", "chosen",
            "UnknownEngine"]

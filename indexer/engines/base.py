@@ -24,6 +24,12 @@ class EngineBusy(Exception):
     """Another process holds the index's writer for longer than the engine waits."""
 
 
+class EngineUnavailable(Exception):
+    """The engine's service (a cluster) cannot answer now: unreachable, red, or
+    refusing. Temporary: the web answers 503, ``news-indexer update`` exits 75
+    touching nothing, and the next run goes on."""
+
+
 class Writer(Protocol):
     def replace(self, article_id: str, rec: dict | None) -> None:
         """Delete the document of ``article_id`` and (when ``rec`` is given) add ``rec``
@@ -103,3 +109,8 @@ class Engine(Protocol):
 
     def open(self, path: Path) -> Reader:
         """A reader of the index at ``path`` (``OSError``/``ValueError`` when it cannot be read)."""
+
+    # Optional, for engines whose index lives in a service rather than in ``path``:
+    # ``check(path)`` raises EngineUnavailable when the service cannot take writes now;
+    # ``publish(path)`` makes the generation the one other clients of the service see;
+    # ``drop(path)`` removes what the generation holds in the service.

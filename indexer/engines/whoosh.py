@@ -407,6 +407,8 @@ class WhooshSnapshot:
 
     def _read_weights(self, field: str, text: str) -> dict[int, float]:
         s = self._s
+        if not s.doc_count_all():
+            return {}   # an index with no segment yet: nothing to weigh (and no idf to take)
         scorable = field in TEXT_FIELDS or field in _GRAM_FIELDS
         if scorable:
             idf, avg = s.idf(field, text), s.avg_field_length(field) or 1.0
