@@ -7,18 +7,13 @@ import pytest
 
 from indexer.highlight import snippet
 from tests import webui_fixtures as fx
-from webui import create_app
 
 CSS = Path(__file__).resolve().parent.parent / "webui" / "static" / "style.css"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, engine_name):
-    data = tmp_path_factory.mktemp("small")
-    fx.build(data / "index")
-    app = create_app({"DATA_DIR": data, "TESTING": True, "QUERY_LOG": False, "TODAY": fx.TODAY})
-    yield app.test_client()
-    app.extensions["news_engine"].close()
+    yield from fx.app_client(tmp_path_factory, "small")
 
 
 def _title(client, url: str) -> str:

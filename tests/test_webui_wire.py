@@ -8,16 +8,11 @@ import brotli
 import pytest
 
 from tests import webui_fixtures as fx
-from webui import create_app
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory, engine_name):
-    data = tmp_path_factory.mktemp("wire")
-    fx.build(data / "index")
-    app = create_app({"DATA_DIR": data, "TESTING": True, "QUERY_LOG": False, "TODAY": fx.TODAY})
-    yield app.test_client()
-    app.extensions["news_engine"].close()
+    yield from fx.app_client(tmp_path_factory, "wire")
 
 
 @pytest.mark.parametrize("path", ["/", "/search?q=实训", "/api/search?q=实训", "/feed?q=实训", "/opensearch.xml"])

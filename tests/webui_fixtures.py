@@ -116,3 +116,14 @@ def by_department() -> Counter:
 
 def id_of_title(title: str) -> str:
     return next(article_id(a.url) for a in ARTICLES if a.title == title)
+
+
+def app_client(tmp_path_factory, name: str):
+    """A Flask test client of the app over a fresh index of this corpus (a generator:
+    yield it from a fixture; the engine is closed afterwards)."""
+    from webui import create_app
+    data = tmp_path_factory.mktemp(name)
+    build(data / "index")
+    app = create_app({"DATA_DIR": data, "TESTING": True, "QUERY_LOG": False, "TODAY": TODAY})
+    yield app.test_client()
+    app.extensions["news_engine"].close()
