@@ -33,7 +33,6 @@ from indexer.querylang import ParsedQuery, parse
 from indexer.results import (MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, Hit, IndexInfo, Query,
                              SearchResults, StoredArticle)
 
-TITLE_BOOST = plan.TITLE_BOOST
 REFRESH_EVERY = 1.0  # seconds between checks for a newer index commit
 SUGGEST_BELOW = 3    # "did you mean" is looked for when a query finds fewer articles
 VOCAB_FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from

@@ -95,8 +95,7 @@ class TantivySnapshot:
 
     # -- translating a plan -------------------------------------------------------
     def query(self, node: p.Node) -> tantivy.Query:
-        q = self._translate(node)
-        return q
+        return self._translate(node)
 
     def _translate(self, n: p.Node):
         Q, schema = tantivy.Query, self._schema

@@ -34,7 +34,6 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.index import LockError
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, pack_uint
@@ -158,43 +157,6 @@ class WhooshWriter:
             self._w = None
 
 
-class _Docs(wq.Query):
-    """Matches the given global docnums of one searcher, scoring nothing."""
-
-    def __init__(self, docnums, top) -> None:
-        self.docnums = sorted(set(docnums))
-        self.top = top
-        self.boost = 1.0
-
-    def __eq__(self, other):
-        return self is other
-
-    def __hash__(self):
-        return id(self)
-
-    def __repr__(self):
-        return f"_Docs({len(self.docnums)})"
-
-    def estimate_size(self, ixreader):
-        return len(self.docnums)
-
-    def matcher(self, searcher, context=None):
-        offset, length = 0, searcher.doc_count_all()
-        for s, off in self.top.leaf_searchers():
-            if s is searcher:
-                offset = off
-                break
-        lo = _bisect(self.docnums, offset)
-        hi = _bisect(self.docnums, offset + length)
-        ids = [d - offset for d in self.docnums[lo:hi]]
-        return ListMatcher(ids, all_weights=0.0) if ids else NullMatcher()
-
-
-def _bisect(items, x):
-    import bisect
-    return bisect.bisect_left(items, x)
-
-
 class WhooshSnapshot:
     """One searcher (one commit) of one thread, with the columns and leaf
     results it has read."""
@@ -218,34 +180,14 @@ class WhooshSnapshot:
             self._columns[name] = col
         return col
 
-    # -- translating a plan ---------------------------------------------------------
-    def query(self, n: p.Node, boost: float = 1.0):
-        if isinstance(n, p.Term):
-            return wq.Term(n.field, n.text, boost=boost)
-        if isinstance(n, p.Phrase):
-            return wq.Phrase(n.field, list(n.tokens), boost=boost)
+    # -- the leaves Whoosh's own queries answer ------------------------------------------
+    @staticmethod
+    def _leaf_query(n: p.Node):
+        """A prefix, or a mixed clause's patterns: every pattern anywhere in the field,
+        a superset of the positional pattern that the searcher narrows by the stored text."""
         if isinstance(n, p.Prefix):
-            return wq.Prefix(n.field, n.prefix, boost=boost)
-        if isinstance(n, p.Patterns):
-            # a superset of the positional pattern, narrowed by the stored text afterwards
-            return wq.And([_pattern_query(n.field, x, boost) for x in n.patterns])
-        if isinstance(n, p.And):
-            return wq.And([self.query(c, boost) for c in n.children])
-        if isinstance(n, p.Or):
-            return wq.Or([self.query(c, boost) for c in n.children])
-        if isinstance(n, p.Not):
-            return wq.AndNot(self.query(n.positive, boost), wq.Or([self.query(c) for c in n.negatives]))
-        if isinstance(n, p.Scored):
-            return wq.AndMaybe(self.query(n.required, boost), wq.Or([self.query(b, boost) for b in n.bonus]))
-        if isinstance(n, p.Boost):
-            return self.query(n.node, boost * n.factor)
-        if isinstance(n, (p.Filter, p.Range, p.AnyOf, p.Only)):
-            return _Docs(self.docs(n), self._s)
-        if isinstance(n, p.Everything):
-            return wq.Every()
-        if isinstance(n, p.Nothing):
-            return wq.NullQuery
-        raise TypeError(f"the Whoosh engine cannot answer {type(n).__name__} (resolve it first)")
+            return wq.Prefix(n.field, n.prefix)
+        return wq.And([_pattern_query(n.field, x) for x in n.patterns])
 
     # -- documents of a node, as set operations -----------------------------------------
     def _cached(self, key, make):
@@ -310,7 +252,7 @@ class WhooshSnapshot:
             return [d for d in self._live() if col[d] in values]
         if isinstance(n, p.Phrase):
             return self._phrase_docs(n)
-        return sorted(s.docs_for_query(self.query(n)))
+        return sorted(s.docs_for_query(self._leaf_query(n)))
 
     def _phrase_docs(self, n: p.Phrase) -> list[int]:
         """A phrase's documents: those whose word field holds the run as one jieba
@@ -556,12 +498,12 @@ def _postings_blocks(reader, field: str, text: str):
     yield ids, weights
 
 
-def _pattern_query(field: str, x: p.Pattern, boost: float):
+def _pattern_query(field: str, x: p.Pattern):
     if x.open_before:
-        return wq.Wildcard(field, "*" + x.text + ("*" if x.open_after else ""), boost=boost)
+        return wq.Wildcard(field, "*" + x.text + ("*" if x.open_after else ""))
     if x.open_after:
-        return wq.Prefix(field, x.text, boost=boost)
-    return wq.Term(field, x.text, boost=boost)
+        return wq.Prefix(field, x.text)
+    return wq.Term(field, x.text)
 
 
 class WhooshReader:
