@@ -137,9 +137,27 @@ def compare(article: Article | None, truth: dict) -> dict[str, bool | None]:
     body = _spaces(got.body) if got is not None else ""
     out["body start"] = (got is not None and body.startswith(_spaces(truth["body_starts"]))) \
         if rec("body_starts") else None
-    out["body end"] = (got is not None and body.endswith(_spaces(truth["body_ends"]))) \
+    out["body end"] = (got is not None and ends_as_labelled(got.body, truth["body_ends"])) \
         if rec("body_ends") else None
     return out
+
+
+_CONTACT_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}、\s*(?:咨询及)?联系(?:方式|人|电话)")
+
+
+def ends_as_labelled(body: str, ends: str) -> bool:
+    """Whether the body ends where the label says, or with only a notice's final
+    contact section (三、联系方式 …) after it: the older field samples cut that
+    section, the real-pages labels keep it as text a reader needs."""
+    text, want = _spaces(body), _spaces(ends)
+    if text.endswith(want):
+        return True
+    at = body.rfind(ends)
+    if at < 0:
+        return False
+    rest = [line for line in body[at + len(ends):].split("\n")]
+    return len(rest) > 1 and rest[0].strip() == "" and bool(_CONTACT_HEAD.match(rest[1].strip())) and \
+        len(rest) <= 8
 
 
 def _spaces(text: str) -> str:

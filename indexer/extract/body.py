@@ -9,7 +9,7 @@ import re
 from bs4 import Tag
 
 from indexer.extract.dates import DATE
-from indexer.extract.text import BLOCK_TAGS, inline_text, squash
+from indexer.extract.text import BLOCK_TAGS, event_details, inline_text, squash
 
 _NAV_WORDS = {"关闭", "返回", "打印", "关闭窗口", "打印本页", "打印此页", "打印文章", "返回顶部", "返回列表",
               "返回首页", "返回上页", "返回上一页", "收藏", "收藏本页", "加入收藏", "分享", "分享到", "大", "中", "小",
@@ -129,6 +129,8 @@ def clean_body_lines(lines: list[str], title: str, info_lines: list[str]) -> lis
                 squash(first) + squash(out[1]) == squashed_title:   # the title broken over two lines
             del out[:2]
             continue
+        if len(out) > 1 and event_details(first, out[1]):
+            break   # 时间：… over 地点：…: the meeting's own details, not the page's info line
         if first in info and _is_meta_line(first):
             out.pop(0)
             continue

@@ -47,7 +47,26 @@ def _crumb_blocks(soup: BeautifulSoup, container: Tag | None = None) -> list[Tag
         if isinstance(el, Tag) and el.name not in ("body", "html") and len(inline_text(el)) < 300 and \
                 chrome(el):
             blocks.append(el)
+    # no name and no label: a short trail that starts at the home page's link
+    # (首页 - 图说清华 - 内容, 首页>>人物聚焦>>2005人物)
+    for s in soup.find_all(string=_HOME):
+        link = s.find_parent("a")
+        el = link.parent if link is not None else None
+        for _ in range(3):
+            if not isinstance(el, Tag) or el.name in ("body", "html", "header", "footer"):
+                break
+            text = inline_text(el)
+            if len(text) >= 200:
+                break
+            if _TRAIL.match(text) and 2 <= len(crumbs_of(el)) <= 6 and chrome(el):
+                blocks.append(el)
+                break
+            el = el.parent
     return blocks
+
+
+_HOME = re.compile(r"^\s*(?:首页|网站首页|学校首页|学院首页|本站首页|主页)\s*$")
+_TRAIL = re.compile(r"^\s*(?:首页|网站首页|学校首页|学院首页|本站首页|主页)\s*(?:>>|>|»|›|＞|→|/|\\|\||｜|》|::|[-—－])")
 
 
 def crumbs_of(block: Tag) -> list[str]:

@@ -19,7 +19,7 @@ from indexer.extract.parts import VSB_FORM, PageIndex, find_body, read_info_line
 from indexer.extract.redirects import js_redirect, meta_refresh, same_page
 from indexer.extract.text import JUNK_TAGS, inline_text, join_url, norm, render_lines, within
 from indexer.extract.title import find_title, heading_block, page_title, split_title_parts
-from indexer.extract.credits import labelled_fields
+from indexer.extract.credits import dateline_credit, labelled_fields
 from indexer.extract.department import Context, department_and_source, is_reprint
 from indexer.extract.tail import split_tail
 from indexer.extract.units import institution_of
@@ -240,7 +240,8 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
     # the page's own labelled date (发布时间：, [更新：…]) before a date in the info
     # line that belongs to the source it reprints (来源：新华网 2015-1-13)
     published = published or find_date(info_text, labelled=True) or \
-        find_date("\n".join(render_lines(root)), labelled=True) or find_date(info_text) or url_date(url)
+        find_date("\n".join(render_lines(root)), labelled=True) or tail.stamped or find_date(info_text) or \
+        url_date(url)
     published = published or tail.signed
 
     # -- department and source ------------------------------------------------------
@@ -251,7 +252,10 @@ def _extract(url: str, html: bytes | str, site: SiteConfig | None = None, *,
             value = inline_text(el)
             selected = labelled_fields([value]).get("来源") or value
     ctx = unit_context(site, doc_title, root, reprint=bool(lines) and is_reprint(lines[0]))
-    department, source = department_and_source(fields, tail.fields, tail.signer, ctx, selected)
+    closing = dict(tail.fields)
+    for k, v in ((dateline_credit(lines[0]) if lines else None) or {}).items():
+        closing.setdefault(k, v)
+    department, source = department_and_source(fields, closing, tail.signer, ctx, selected)
 
     return Article(
         url=url, site=site_id, title=title, body="\n".join(lines), published=published,

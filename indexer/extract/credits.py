@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 FIELD_LABELS = (
-    "作者单位", "供稿人", "整理", "采写", "排版", "美编", "图片及内容来源", "内容来源", "图片来源", "信息来源", "文章来源", "稿件来源", "新闻来源", "转载来源", "转载自", "转自", "来源", "供稿单位", "供稿部门",
+    "作者单位", "供稿人", "整理", "采写", "采访", "排版", "美编", "设计", "视频", "文字来源", "图片及内容来源", "内容来源", "图片来源", "信息来源", "文章来源", "稿件来源", "新闻来源", "转载来源", "转载自", "转自", "来源", "供稿单位", "供稿部门",
     "供稿", "投稿单位", "发布单位", "发布部门", "发布机构", "发文单位", "撰稿人", "撰稿", "作者", "文字", "文",
     "发布者", "发布人", "录入", "编辑", "责任编辑", "责编", "审核", "审稿", "初审", "复审", "终审", "校对",
     "摄影", "摄像", "图片", "图文", "图", "通讯员", "记者", "发布时间", "发布日期", "发稿时间", "更新时间",
@@ -54,7 +54,8 @@ _LABELLED_LINE = re.compile(r"^[（(]?\s*(?:" + "|".join(
     sorted((re.escape(x) for x in _CREDIT_LABELS), key=len, reverse=True)) + r")\s*[:：]")
 
 
-_NOTE = re.compile(r"^[（(]\s*(作者系|作者为|作者简介[:：]?|本文系|本文为|本文|编者按[:：]?|编注[:：]?|注[:：])(.{2,160})[）)]$")
+_NOTE = re.compile(r"^[（(]\s*(作者系|作者为|作者简介[:：]?|本文系|本文为|本文|此文|该文|编者按[:：]?|编注[:：]?|注[:：])"
+                   r"(.{2,160})[）)]$")
 _AFFILIATED = re.compile(r"^[（(]\s*(\S{2,30}?(?:副?院长|副?主任|副?教授|副?研究员|副?书记|副?处长|副?部长|秘书长))"
                          r"\s+[\u4e00-\u9fff]{2,4}\s*[）)]$")
 _PROVIDED = re.compile(r"^(?:图片|照片|图)(?:均)?由(.{2,30}?)(?:提供|拍摄)$")
@@ -103,3 +104,16 @@ def credit_fields(line: str) -> dict[str, str] | None:
         fields = labelled_fields([inner.strip()])
         return fields or None
     return None
+
+
+#: A news dateline with its credit: 清华新闻网3月21日电（新闻中心学生摄影记者 王皓冉 王涵）,
+#: 本报讯（通讯员 张三）, 新华社北京3月5日电（记者 李四）.
+_DATELINE = re.compile(r"^\s*(?:[^\s，。（）()]{0,16}?(?:\d{1,2}\s*月\s*\d{1,2}\s*日\s*)?(?:电|讯))\s*"
+                       r"([（(][^（）()]{2,60}[）)])")
+
+
+def dateline_credit(first_line: str) -> dict[str, str] | None:
+    """The credit a news dateline opening the text carries (``清华新闻网3月21日电（记者
+    李含）`` → ``{"记者": "记者 李含"}``); it stays in the text, as in the paper."""
+    m = _DATELINE.match(first_line)
+    return credit_fields(m.group(1)) if m else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from indexer.extract.dates import DATE
 from indexer.extract.text import squash
-from indexer.extract.units import canonical, unit_in
+from indexer.extract.units import canonical, clean, institution_of, unit_in
 
 _OUTLET_SUFFIX = re.compile(
     r"(日报|晚报|晨报|早报|商报|时报|周报|导报|青年报|法制报|教育报|科学报|报社|报|新闻网|网|电视台|广播电台|"
@@ -36,6 +36,9 @@ _GOVERNMENT = re.compile(r"^(中华人民共和国|中共中央|国务院|全国
                          r"省委|市委|区委|县委|厅|省政府|市政府)$")
 #: A channel an outlet publishes through, named after it (上海工商联公众号).
 _CHANNEL = re.compile(r"(?:微信公众号|公众号|微信|客户端|微博|官微|视频号)$")
+#: Names of a kind of channel, not of an outlet (专题网 alone names nobody).
+_GENERIC_CHANNELS = {"专题网", "专题网站", "专题", "网站", "网", "新闻网", "官网", "主页"}
+_CHANNEL_END = re.compile(r"(网|网站|专题|专栏|公众号|微信|微博|客户端|视频号)$")
 _EDITION = re.compile(r"第?\s*[0-9０-９一二三四五六七八九十]+\s*版")
 _ORIGIN_KEYS = ("信息来源", "文章来源", "稿件来源", "新闻来源", "来源")
 _REPOST_KEYS = ("转载来源", "转载自", "转自", "图片及内容来源", "内容来源")
@@ -56,14 +59,18 @@ class Context:
     default: str | None = None
     reprint: bool = False
 
-    def unit(self, value: str | None, origin: bool = False) -> str | None:
+    def unit(self, value: str | None, origin: bool = False, home_only: bool = False) -> str | None:
         """The canonical department a value names, if it names a unit. An
         ``origin`` (a 来源 value) that is the institution or its news site (本站,
-        新闻中心, 南开大学新闻网) names none."""
+        新闻中心, 南开大学新闻网) names none. With ``home_only`` (an author's
+        affiliation), a unit of another institution names none: it says who the
+        author is, not which unit here published the article."""
         if origin and value and self.own(value):
             return None
         found = unit_in(value)
         if not found or (origin and self.own(found)) or self.outside(found):
+            return None
+        if home_only and self.foreign(found):
             return None
         return canonical(found, self.institution, self.aliases)
 
@@ -76,8 +83,30 @@ class Context:
         names = [squash(n) for n in (*self.site_names, self.institution or "") if n]
         if v in names:
             return True
+        short = self.short_name
+        if short and v.startswith(short) and len(v) > len(short) and not unit_in(v):
+            return True   # 复旦统战, 清华新闻: the institution's own account
         m = _INSTITUTION_PREFIX.match(v)
         return bool(m) and v[m.end():] != "" and _SITE_WORD.fullmatch(v[m.end():]) is not None
+
+    @property
+    def short_name(self) -> str | None:
+        """复旦大学 → 复旦, 清华大学 → 清华: how the institution names its own channels."""
+        inst = squash(self.institution or "")
+        m = re.match(r"^(.{2,6}?)(?:大学|学院|学校)$", inst)
+        return m.group(1) if m else None
+
+    def home(self, value: str) -> bool:
+        """Whether a name begins with the institution's name, full or short."""
+        v = squash(value)
+        return any(n and v.startswith(n) for n in (squash(self.institution or ""), self.short_name))
+
+    def foreign(self, unit: str) -> bool:
+        """A unit of another institution than the page's (华东政法大学马克思主义学院 on
+        复旦大学's site)."""
+        other = institution_of(unit, strict=True)
+        return bool(self.institution and other and squash(other) != squash(self.institution)
+                    and not squash(unit).startswith(squash(self.institution)))
 
     def outside(self, unit: str) -> bool:
         """A government body (教育部, 四川省教育厅): what it issued is a reprint."""
@@ -97,6 +126,10 @@ def outlet_name(value: str, reprint: bool = False, ctx: Context | None = None) -
     edition = reprint or bool(_EDITION.search(value)) or bool(DATE.search(value))
     words = [w.strip("《》“”\"'：:") for w in re.split(r"[\s,，;；、|｜/&＆]+", text)]
     words = [w for w in words if w]
+    inst = squash(ctx.institution or "")
+    if inst and inst in squash(text) and _CHANNEL_END.search(squash(text)):
+        return None   # the institution's own channel: 中共复旦大学第十五次代表大会 专题网
+    words = [w for w in words if w not in _GENERIC_CHANNELS]
     for i, word in enumerate(words):
         if ctx.own(word):
             continue
@@ -123,9 +156,17 @@ def department_and_source(info: Mapping[str, str], closing: Mapping[str, str], s
     department = ctx.unit(selected) if selected else None
 
     origins = [(k, d[k]) for d in (info, closing) for k in (*_REPOST_KEYS, *_ORIGIN_KEYS) if d.get(k)]
+    reposted = any(key in _REPOST_KEYS for key, _ in origins)
     for key, origin in origins:
         repost = key in _REPOST_KEYS
-        unit = None if repost else ctx.unit(origin, origin=True)
+        # reposted from one of the institution's own units (转载来源：复旦大学校友会):
+        # that unit; from anywhere else: no unit of this site's
+        unit = ctx.unit(origin, origin=True) if not repost or ctx.home(origin) else None
+        if unit and reposted and not ctx.home(origin):
+            # 文章来源：宝山统战部 over 转载来源：复旦统战: reposted from elsewhere, the
+            # 来源 names the outside body that wrote it
+            source = source or clean(origin)
+            continue
         if unit:
             department = department or unit
             continue
@@ -138,7 +179,7 @@ def department_and_source(info: Mapping[str, str], closing: Mapping[str, str], s
     if department is None:
         for fields in (info, closing):
             for key in _AUTHOR_KEYS:
-                department = department or ctx.unit(fields.get(key))
+                department = department or ctx.unit(fields.get(key), home_only=True)
     if department is None and signature_unit:
         department = ctx.unit(signature_unit)
     if department is None and ctx.default:

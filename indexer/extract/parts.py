@@ -132,9 +132,12 @@ def _densest_block(soup: BeautifulSoup) -> Tag | None:
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     root = soup.body or soup
+    side: dict[int, bool] = {}
     for p in root.find_all(["p", "pre", "td", "div", "font", "span", "section", "li"]):
         if p.find(["p", "div", "td", "table", "li", "section"]) is not None and p.name != "p":
             continue  # only leaf-ish blocks carry text
+        if _in_side_region(p, side):
+            continue  # 相关新闻 and other asides: teasers of other articles, never this one
         n = text_len(p)
         if n < 10:
             continue
@@ -156,6 +159,34 @@ def _densest_block(soup: BeautifulSoup) -> Tag | None:
     return elements[max(scores, key=lambda k: scores[k])]
 
 
+
+
+#: Regions beside the article: related-news lists, recommendations, rankings.
+_SIDE_TAGS = ("aside", "nav", "footer", "header")
+_SIDE_NAMES = re.compile(r"(^|[-_])(relat\w*|relative\w*|xgxw|xgwz|xgyd|tuijian|recommend\w*|hot-?news|"
+                         r"rank\w*|paihang|sidebar|side)([-_]|\d|$)", re.I)
+
+
+def _in_side_region(el: Tag, memo: dict[int, bool]) -> bool:
+    """Whether ``el`` sits in an ``<aside>``/``<nav>``/``<footer>``/``<header>`` or
+    an element named like a related-news list or a sidebar."""
+    seen: list[int] = []
+    node: Tag | None = el.parent if isinstance(el.parent, Tag) else None
+    verdict = False
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        key = id(node)
+        if key in memo:
+            verdict = memo[key]
+            break
+        seen.append(key)
+        names = " ".join(node.get("class") or []) + " " + str(node.get("id") or "")
+        if node.name in _SIDE_TAGS or any(_SIDE_NAMES.search(t) for t in names.split()):
+            verdict = True
+            break
+        node = node.parent if isinstance(node.parent, Tag) else None
+    for key in seen:
+        memo[key] = verdict
+    return verdict
 
 
 def read_info_lines(root: Tag, title_el: Tag | None, body_el: Tag | None) -> list[str]:

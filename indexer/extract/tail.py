@@ -89,12 +89,24 @@ def _first_signer(lines: list[list[str]]) -> str:
     return unit
 
 
+#: The page's own time stamp closing the article: a date with its clock time,
+#: and at most the site's name after it (2013年03月21日 13:39:38　　清华新闻网).
+_STAMP = re.compile(r"^[\[【（(]?\s*(?:(?:发布|发表|更新)(?:时间|日期)?\s*[:：]\s*)?"
+                    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*"
+                    r"(\d{1,2})\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?\s*[\]】）)]?"
+                    r"[\s\u3000]*[\u4e00-\u9fffA-Za-z]{0,16}$")
+#: A reporter's byline run into the last sentence (…福建的媳妇。”本报记者黄世宏).
+_TRAILING_BYLINE = re.compile(r"(?<=[。！？”」』])[\s\u3000\ue000-\uf8ff]*((?:本报|本刊|本台|本网)?(?:特约|见习|实习)?(?:记者|通讯员)"
+                              r"\s*[\u4e00-\u9fff]{2,4}(?:[\s、，,]+[\u4e00-\u9fff]{2,4}){0,3})\s*$")
+
+
 @dataclass
 class Tail:
     body: list[str]
     fields: dict[str, str] = field(default_factory=dict)
     signer: str | None = None
     signed: str | None = None
+    stamped: str | None = None   # the page's own time stamp under the article
 
 
 def split_tail(lines: list[str], attachments: list[Attachment]) -> Tail:
@@ -123,6 +135,9 @@ def split_tail(lines: list[str], attachments: list[Attachment]) -> Tail:
         if len(out) <= 1:
             break
         last = out[-1]
+        if not re.search(r"[\w\u3400-\u9fff]", last) and credit_fields(out[-2]) is not None:
+            out.pop()   # a stray quote or bracket under a credit line, left by the page's markup
+            continue
         credit = credit_fields(last)
         if credit is not None:
             for k, v in credit.items():
@@ -131,6 +146,16 @@ def split_tail(lines: list[str], attachments: list[Attachment]) -> Tail:
             continue
         if attachment_line(last):
             out.pop()
+            continue
+        m = _STAMP.match(last.strip())
+        if m:
+            tail.stamped = tail.stamped or to_iso(*m.groups())
+            out.pop()
+            continue
+        m = _TRAILING_BYLINE.search(last)
+        if m and m.start() > 0:
+            tail.fields.setdefault("记者", m.group(1))
+            out[-1] = last[:m.start()].rstrip()
             continue
         is_date, signed = date_line(last)
         if is_date:

@@ -18,7 +18,8 @@ BLOCK_TAGS = frozenset({
 })
 JUNK_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select",
              "textarea", "button", "input", "svg", "canvas", "map", "link", "meta", "frame",
-             "frameset", "applet", "audio", "video", "source", "param", "head")
+             "frameset", "applet", "audio", "video", "source", "param", "head",
+             "title")   # a <title> left in the body by a document pasted whole into the content
 _SOFT = "\x00"   # a line break in the source: a space, unless between Chinese characters
 _HARD = "\x02"   # &nbsp;: always a space
 MARK = "\x01"   # markers placed in the tree while reading the page
@@ -130,3 +131,14 @@ def join_url(base: str, href: str) -> str | None:
         return url
     except ValueError:
         return None
+
+
+_EVENT_TIME = re.compile(r"^(?:会议|活动)?(?:时间|日期)\s*[:：]")
+_EVENT_DETAIL = re.compile(r"^(?:会议|活动)?(?:地点|地址|主持人?|参会人员|参加人员|出席人员|出席|列席|主题|议题|内容)"
+                           r"\s*[:：]")
+
+
+def event_details(line: str, next_line: str) -> bool:
+    """Whether ``时间：…`` over ``地点：…`` opens a meeting's or an event's own details
+    (text of the article), not the page's info line."""
+    return bool(_EVENT_TIME.match(line.strip()) and _EVENT_DETAIL.match(next_line.strip()))

@@ -8,7 +8,7 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 from indexer.extract.parts import VSB_FORM, PageIndex, select_first
-from indexer.extract.text import inline_text, norm, squash, within
+from indexer.extract.text import event_details, inline_text, norm, squash, within
 from indexer.sites import SiteConfig
 
 _TITLE_SEP = re.compile(r"\s*(?:——|--|—|_{1,2}|\||｜|::|(?<!\d)\s*-\s*(?!\d)|\s+-\s+)\s*")
@@ -59,6 +59,39 @@ def _matches_title(text: str, doc_title: str) -> bool:
     return False
 
 
+def _holds_title(text: str, doc_title: str) -> bool:
+    """Whether a heading is <title> with a few more words around it."""
+    t, d = squash(text), squash(split_site_title(doc_title))
+    return len(d) >= 6 and d in t and len(t) - len(d) <= 12 and len(t) <= 80
+
+
+_GENERIC = {"新闻", "通知", "公告", "正文", "内容", "详情", "文章", "信息", "新闻详情", "文章详情", "内容页",
+            "无标题", "无标题文档", "untitled", "untitled document", "index", "首页"}
+
+
+def _generic(title: str) -> bool:
+    """Whether a <title> piece names no article (``(新闻)``, ``正文``, ``Untitled``)."""
+    bare = norm(re.sub(r"[()（）\[\]【】<>《》]", "", title)).lower()
+    return len(bare) < 2 or bare in _GENERIC
+
+
+def _title_above(body: Tag, index: PageIndex) -> Tag | None:
+    """The element named like a title (``bt_title``, ``news-title``…) that comes
+    last before the article's content, outside the page's header."""
+    at = index.order.get(id(body))
+    if at is None:
+        return None
+    best: Tag | None = None
+    for el in index.all("[class*=title], [class*=Title], [class*=biaoti]"):
+        n = index.order.get(id(el), -1)
+        text = inline_text(el)
+        if n >= at or within(body, el) or _is_header_like(el) or not 4 <= len(text) <= 100:
+            continue
+        if best is None or n > index.order.get(id(best), -1):
+            best = el
+    return best
+
+
 def page_title(soup: BeautifulSoup) -> str:
     tag = soup.find("title")
     return norm(tag.get_text(" ")) if tag else ""
@@ -79,7 +112,7 @@ def _is_header_like(el: Tag) -> bool:
         if not isinstance(anc, Tag):
             continue
         tokens = " ".join(anc.get("class") or []) + " " + str(anc.get("id") or "")
-        if anc.name in ("header", "nav") or _HEADER_LIKE.search(tokens):
+        if anc.name in ("header", "nav", "aside", "footer") or _HEADER_LIKE.search(tokens):
             return True
     return False
 
@@ -133,11 +166,24 @@ def find_title(soup: BeautifulSoup, site: SiteConfig | None, doc_title: str,
                     # is the page's only heading: shown, and cut from the body
                     return text, el, shown or (el.name in HEADINGS or heading_styled(el, body)) \
                         and opens(body, el)
+        # the content opens with a heading that holds <title> and a few words more
+        # (<title> 俄克拉荷马…音乐会 over the heading 美国俄克拉荷马…音乐会)
+        for el in inside:
+            text = inline_text(el)
+            if _holds_title(text, doc_title) and heading_styled(el, body) and opens(body, el):
+                return text, el, True
     for el in h1s:
         if not _is_header_like(el) and len(inline_text(el)) >= 6:
             return inline_text(el), el, True
-    if doc_title:
-        return split_site_title(doc_title, site_name), None, False
+    fallback = split_site_title(doc_title, site_name) if doc_title else ""
+    if _generic(fallback) and body is not None:
+        # <title> names only the site and a word (北医新闻网_(新闻)): the
+        # title-classed element nearest above the content (<td class=bt_title>)
+        el = _title_above(body, index)
+        if el is not None:
+            return inline_text(el), el, True
+    if fallback:
+        return fallback, None, False
     for el in strong + h1s:
         return inline_text(el), el, True
     return "", None, False
@@ -182,7 +228,38 @@ def opens(container: Tag | None, el: Tag) -> bool:
 
 
 _INFO_START = re.compile(r"^[（(]?\s*(?:来源|信息来源|文章来源|作者|发布时间|发布日期|日期|时间|供稿|撰稿|记者|编辑)\s*[:：]")
+#: A reprint's source note under its heading: the paper and its date, in brackets.
+_SOURCE_NOTE = re.compile(r"^[（(]\s*([^（）()\d\s]{2,20})\s*((?:19|20)\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*"
+                          r"\d{1,2}\s*日?)\s*[）)]$")
+#: An author's line: a unit or institution and a name (清华大学 陈 旭, 文/张三).
+_BYLINE_LINE = re.compile(r"^(?:(?:文|作者|记者|撰文)\s*[/／:：]\s*)?(?:[\u4e00-\u9fff]{2,20}\s+)?"
+                          r"[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3}$")
 _LEAF_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "center", "li", "td")
+
+
+def _headline(heads: list[Tag], doc_title: str) -> str | None:
+    """The headline among a reprint's heading lines: the highest-ranked ``<h*>``
+    (an ``<h3>`` over the ``<h4>`` kicker or subtitle), else the line <title> names."""
+    doc = squash(doc_title)
+
+    def named(x: Tag) -> bool:
+        sq = squash(inline_text(x))
+        return len(sq) >= 4 and sq in doc
+
+    ranked = [x for x in heads if x.name in HEADINGS and len(squash(inline_text(x))) >= 2]
+    if ranked:
+        best = min(ranked, key=lambda x: (int(x.name[1]), not named(x), -len(inline_text(x))))
+        return inline_text(best)
+    texts = [inline_text(x) for x in heads]
+    # a headline set over consecutive lines (…印发 / 《关于…的意见》) that <title> joins
+    runs = ["".join(texts[i:j]) for i in range(len(texts)) for j in range(i + 1, len(texts) + 1)]
+    names = [t for t in runs if len(squash(t)) >= 4 and squash(t) in doc]
+    if names:
+        return max(names, key=lambda t: len(squash(t)))
+    # one heading line that <title> shortens (研究生担任“三助一辅”… for 担任助研、助教…)
+    if len(texts) == 1 and doc and len(set(squash(texts[0])) & set(doc)) >= 0.6 * len(set(doc)):
+        return texts[0]
+    return None
 
 
 def heading_block(container: Tag | None, doc_title: str) -> tuple[list[Tag], str | None, list[str]]:
@@ -202,13 +279,20 @@ def heading_block(container: Tag | None, doc_title: str) -> tuple[list[Tag], str
             break
     for k, el in enumerate(leaves):
         text = inline_text(el)
-        if _INFO_START.match(text) and len(text) < 120:
+        note = _SOURCE_NOTE.match(text)
+        if note and k and heading_styled(el, container):
+            text = f"来源：{note.group(1)} {note.group(2)}"   # （福建日报 2001年3月12日）
+        if k + 1 < len(leaves) and event_details(text, inline_text(leaves[k + 1])):
+            return [], None, []
+        if (_INFO_START.match(text) or note and k and heading_styled(el, container)) and len(text) < 120:
             if k == 0 or not all(heading_styled(x, container) and len(inline_text(x)) < 80 for x in leaves[:k]):
                 return [], None, []
-            doc = squash(doc_title)
-            named = [inline_text(x) for x in leaves[:k] if squash(inline_text(x)) and
-                     squash(inline_text(x)) in doc and len(squash(inline_text(x))) >= 4]
-            return leaves[:k + 1], (max(named, key=len) if named else None), [text]
+            end = k + 1
+            while end < len(leaves) and _BYLINE_LINE.match(inline_text(leaves[end])) and \
+                    heading_styled(leaves[end], container):
+                end += 1   # the author's line under the 来源 line (清华大学 陈 旭)
+            return leaves[:end], _headline(leaves[:k], doc_title), [inline_text(x) for x in leaves[k:end]] \
+                if end > k + 1 else [text]
         if not (heading_styled(el, container) and len(text) < 80):
             return [], None, []
     return [], None, []
