@@ -193,8 +193,8 @@ def _engine_note(data_dir: Path, asked: str | None) -> None:
     gen = current_generation(data_dir)
     if gen is None:
         return
-    want, have = engines.chosen(asked), engine_name(gen)
-    if (asked or os.environ.get(engines.ENV)) and want != have:
+    want, have = engines.chosen(asked, data_dir), engine_name(gen)
+    if engines.asked(asked, data_dir) and want != have:
         print(f"news-indexer: the index is a {have} index; it stays one (run "
               f"`news-indexer reindex --engine {want}` to move it to {want})", file=sys.stderr, flush=True)
 

@@ -123,7 +123,7 @@ def dictionary_note(gen_dir: Path) -> str | None:
 
 
 def _new_generation(data_dir: Path, engine: Engine | None = None) -> Path:
-    engine = engine or engines.get(engines.chosen())
+    engine = engine or engines.get(engines.chosen(data_dir=data_dir))
     gens = data_dir / "indexes"
     gens.mkdir(parents=True, exist_ok=True)
     gen = gens / f"g{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 100000}"
@@ -189,7 +189,7 @@ def current_generation(data_dir: Path, create: bool = False, engine: str | None 
         return link.resolve()   # of another version, maybe: the caller's check_version says so
     if not create:
         return None
-    gen = _new_generation(data_dir, engines.get(engines.chosen(engine)))
+    gen = _new_generation(data_dir, engines.get(engines.chosen(engine, data_dir)))
     _switch(data_dir, gen)
     return gen
 
@@ -257,10 +257,10 @@ def rebuild(store: Store, data_dir: Path, engine: str | None = None) -> SyncStat
     """Build a fresh generation from the whole store and switch to it atomically.
     ``engine``: the engine of the new generation (default: the current one's,
     else :func:`engines.chosen`)."""
-    if engine is None and os.environ.get(engines.ENV) is None:
+    if not engines.asked(engine, data_dir):
         current = current_generation(data_dir)
         engine = engine_name(current) if current is not None else None
-    eng = engines.get(engines.chosen(engine))
+    eng = engines.get(engines.chosen(engine, data_dir))
     init_jieba()
     gen = _new_generation(data_dir, eng)
     seq = store.seq

@@ -444,3 +444,39 @@ def test_syncs_of_edits_and_removals_agree_and_rebuild_moves_engines(tmp_path):
                     assert answer(engines[name], q) == before[q], (name, other, q)
         finally:
             close_all(engines)
+
+
+@pytest.mark.all_engines
+def test_the_data_directory_names_the_engine(tmp_path, monkeypatch):
+    """``<data>/search.toml`` (``engine = "whoosh"``) chooses the engine of a new
+    index; ``sync`` keeps an index's engine when the setting changes, and
+    ``rebuild`` moves it to the setting's; ``--engine``/``NEWS_ENGINE`` win over it;
+    a setting that cannot be one names the file and the choices."""
+    from indexer import engines as engine_registry
+    from indexer.index import current_generation, engine_name as gen_engine, rebuild, sync
+    from indexer.paths import store_path
+    monkeypatch.delenv(engine_registry.ENV, raising=False)
+    first, second = ENGINES[0], other_than(ENGINES[0])
+    data = tmp_path / "data"
+    data.mkdir()
+    setting = data / engine_registry.SETTING_FILE
+    setting.write_text(f'engine = "{second}"\n', encoding="utf-8")
+    with Store(store_path(tmp_path / "store")) as store:
+        store.upsert_article(Article(url="http://s/1.htm", site="a", title="产教融合年会", body="产教融合年会。"))
+        assert sync(store, data).engine == second
+        setting.write_text(f'engine = "{first}"\n', encoding="utf-8")
+        assert sync(store, data).engine == second          # an index keeps its engine
+        assert rebuild(store, data).engine == first         # reindex moves it to the setting's
+        assert gen_engine(current_generation(data)) == first
+        if second != first:
+            monkeypatch.setenv(engine_registry.ENV, second)
+            assert engine_registry.chosen(None, data) == second
+            assert engine_registry.chosen(first, data) == first
+            monkeypatch.delenv(engine_registry.ENV)
+    for text, message in (('engine = "lucene"', "unknown search engine 'lucene'"),
+                          ('engin = "whoosh"', "unknown setting"), ("engine = 3", "a name in quotes"),
+                          ("engine = whoosh", "cannot be read")):
+        setting.write_text(text, encoding="utf-8")
+        with pytest.raises(engine_registry.UnknownEngine, match=message) as info:
+            engine_registry.chosen(None, data)
+        assert str(setting) in str(info.value)
