@@ -24,16 +24,19 @@ The fields of a record (:func:`tokenise`):
   sorting and facet counts; never scored. ``facets`` holds a list of values
   for each (``[""]`` for none); only ``column`` (:data:`MULTI_VALUED`) has
   more than one, when a story stands in several columns.
-* ``stored``: the article's displayed fields as one compact JSON value.
+* ``stored``: the article's displayed fields as one compact JSON value, with
+  ``sim``, the body's near-duplicate fingerprint (:mod:`indexer.stories`).
 """
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime
 
 from indexer.analysis import gram_sequence, word_counts
 from indexer.article import Article
 from indexer.ids import article_id
+from indexer.stories import fingerprint
 
 FACETS = ("department", "year", "column", "site")
 #: Facets an article may hold several values of: a story published in several
@@ -138,12 +141,18 @@ def words_text(text: str) -> str:
 
 def tokenise(doc: dict) -> dict:
     """A plain, picklable record of everything an engine indexes of ``doc``
-    (:func:`to_document`): made in worker processes."""
+    (:func:`to_document`): made in worker processes. The stored document gains
+    the body's near-duplicate fingerprint (:func:`stories.fingerprint`) of its grams."""
+    grams = {name: gram_sequence(doc.get(name, "")) for name in TEXT_FIELDS}
+    stored = doc["stored"]
+    sim = fingerprint(Counter(grams["body"]))
+    if sim is not None:
+        stored = {**stored, "sim": sim}
     return {"key": key_of(doc["id"]), "id": doc["id"], "published": seconds(doc.get("published")),
             "facets": [doc[n] if isinstance(doc[n], list) else [doc[n]] for n in FACETS],
             **{name: words_text(doc.get(name, "")) for name in TEXT_FIELDS},
-            **{name + "_ng": " ".join(gram_sequence(doc.get(name, ""))) for name in TEXT_FIELDS},
-            "stored": json.dumps(doc["stored"], ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
+            **{name + "_ng": " ".join(grams[name]) for name in TEXT_FIELDS},
+            "stored": json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
 
 
 def record(article: Article) -> dict:

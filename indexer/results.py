@@ -27,6 +27,11 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     size: int = 10
+    #: one result per story: near-duplicates fold under the best-ranked one
+    #: (:mod:`indexer.stories`); pages then count stories
+    fold: bool = False
+    #: only the articles of the story this article id stands in (the fold's "all" link)
+    near: str | None = None
 
 
 @dataclass
@@ -43,6 +48,8 @@ class Hit:
     source: str | None
     score: float
     attachment: str | None = None   # the name of the attachment the snippet comes from, if not the body
+    #: the near-duplicates folded under this hit: [{id, url, title, published}], best first
+    similar: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -61,6 +68,9 @@ class SearchResults:
     truncated_query: bool = False   # the text was longer than MAX_QUERY_CHARS and was cut
     partial: bool = False           # nothing matched every word: these hits match some
     suggestion: str | None = None   # "did you mean"
+    #: with ``fold``: how many stories the ``total`` articles make, when every match
+    #: was looked at (None: more matches than one fold window)
+    stories: int | None = None
 
 
 @dataclass

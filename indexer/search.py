@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from indexer import hits as hitmaker
-from indexer import plan, proximity, userdict
+from indexer import plan, proximity, stories, userdict
 from indexer.analysis import init_jieba, normalise
 from indexer.didyoumean import DidYouMean
 from indexer.documents import FACETS, MULTI_VALUED, stored_text
@@ -40,6 +40,8 @@ VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
 DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
 TIE_SLACK = 10       # hits fetched beyond the page, so equal scores can be ordered by date
 FACET_CACHE = 1024   # queries whose total and facets are kept until the next commit
+FOLD_FIRST = 30      # best matches first looked at to fold a page into stories
+FOLD_WINDOW = 1000   # best matches at most looked at to fold a page into stories
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +196,25 @@ class SearchEngine:
                 partial, by_date, required = True, False, relaxed
         start = (page - 1) * size
         hits: list[Hit] = []
-        if start < total:
+        stories_total = None
+        if (query.fold or query.near) and total:
+            node = plan.all_of([required] + list(filters.values()))
+            if not by_date:
+                node = plan.scored(node, plan.bonus(parsed, query.title_only))
+            rerank = len(parsed.groups) > 1 and not partial
+            groups, stories_total = self._stories(snap, node, parsed, by_date, rerank, start + size, total,
+                                                  query.near)
+            if query.near is not None:   # the fold's "all" link: its story, one article a hit
+                members = next((g for g in groups if any(f["id"] == query.near for _, f in g)), [])
+                total, stories_total = len(members), 1 if members else 0
+                groups = [[m] for m in members]
+            for group in groups[start:start + size]:
+                (score, fields), rest = group[0], group[1:]
+                h = hitmaker.hit(fields, score, needles)
+                h.similar = [{"id": f["id"], "url": f["url"], "title": f.get("title", ""),
+                              "published": f.get("published_text")} for _, f in rest]
+                hits.append(h)
+        elif start < total:
             node = plan.all_of([required] + list(filters.values()))
             if by_date:
                 page_hits = [(0.0, r, None) for r in self._by_date(snap, node, start, size)]
@@ -208,7 +228,32 @@ class SearchEngine:
         if (total < SUGGEST_BELOW or partial) and not parsed.empty:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
         return SearchResults(query, total, hits, dict(facets), _ms(t0), truncated_query=truncated,
-                             partial=partial, suggestion=suggestion)
+                             partial=partial, suggestion=suggestion, stories=stories_total)
+
+    def _stories(self, snap: Snapshot, node, parsed: ParsedQuery, by_date: bool, rerank: bool, need: int,
+                 total: int, near: str | None) -> tuple[list[list[tuple[float, dict]]], int | None]:
+        """The query's best matches folded into stories (:func:`stories.fold`),
+        enough of them for ``need`` stories (or, for ``near``, the whole window), and
+        how many stories all the matches make when the window held every one.
+        Each story: [(score, stored fields)], best-ranked first."""
+        limit = min(total, FOLD_WINDOW)
+        window = limit if near is not None else min(limit, max(2 * need, FOLD_FIRST))
+        while True:
+            if by_date:
+                ranked = [(0.0, r, None) for r in self._by_date(snap, node, 0, window)]
+            else:
+                ranked = self._ranked(snap, node, parsed, 0, window, rerank)
+            fields = [f or snap.stored(r) for _, r, f in ranked]
+            if near is not None and not any(f["id"] == near for f in fields):
+                ref = snap.find(near)   # the story's own article, beyond the window
+                if ref is not None:
+                    ranked, fields = [(0.0, ref, None)] + ranked, [snap.stored(ref)] + fields
+            groups = stories.fold([stories.signature(f) for f in fields])
+            if len(groups) > need or window >= limit:
+                break
+            window = min(limit, window * 3)
+        folded = [[(ranked[i][0], fields[i]) for i in g] for g in groups]
+        return folded, (len(groups) if window >= total else None)
 
     @staticmethod
     def _by_date(snap: Snapshot, node, start: int, size: int) -> list:
