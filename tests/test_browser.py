@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests import webui_fixtures as fx
-
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.webui_fixtures import (CHROMIUM, SHOTS, browser, no_sideways_scroll, params,  # noqa: F401
+                                  shot, watch)
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,8 +32,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
                       "SUGGEST_MIN_COUNT": 2})
     # what earlier readers searched for: a popular query for the suggestions
     qlog = app.extensions["news_query_log"]
-    for _ in range(3):
-        qlog.record("产教融合", len(fx.containing("产教融合")))
+    for n in range(3):
+        qlog.record("产教融合", len(fx.containing("产教融合")),
+                    client=qlog.client_key(f"192.0.2.{n}", "an earlier reader"))
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
@@ -48,64 +44,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
     app.extensions["news_engine"].close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        real_new_context = b.new_context
-
-        def new_context(**kwargs):
-            # fail within seconds, not the default 30 s, when something is missing
-            context = real_new_context(**kwargs)
-            context.set_default_timeout(8000)
-            return context
-
-        b.new_context = new_context  # type: ignore[method-assign]
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def watch():
-    """Collects what must never happen on our pages: dialogs, CSP violations,
-    console errors, requests that leave 127.0.0.1."""
-    problems: list[str] = []
-
-    def attach(page, base_url: str):
-        def on_dialog(dialog):
-            problems.append(f"dialog: {dialog.message}")
-            dialog.dismiss()
-
-        def on_console(msg):
-            # (error pages are visited on purpose: their status is not a problem)
-            if msg.type == "error" and "the server responded with a status of 4" not in msg.text:
-                problems.append(f"console: {msg.text}")
-
-        def on_request(req):
-            if not req.url.startswith(base_url) and not req.url.startswith("data:"):
-                problems.append(f"request off-site: {req.url}")
-
-        page.on("dialog", on_dialog)
-        page.on("console", on_console)
-        page.on("request", on_request)
-        page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
-        return page
-
-    attach.problems = problems  # type: ignore[attr-defined]
-    return attach
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def params(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
-
-
-
 def dept_box(page, name: str):
     return page.locator(f'input[name="dept"][value="{name}"]')
 
@@ -113,11 +51,6 @@ def dept_box(page, name: str):
 def published_days(page) -> list[str]:
     return [t[:10] for t in page.locator(".hit time").evaluate_all(
         "els => els.map(e => e.getAttribute('datetime'))")]
-
-
-def no_sideways_scroll(page) -> int:
-    return page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def test_search_filter_and_page_without_javascript(browser, base_url, watch):
@@ -258,18 +191,24 @@ def test_suggestions_by_keyboard_and_mouse(browser, base_url, watch):
     assert box.input_value() == texts[1]
     assert options.nth(1).get_attribute("aria-selected") == "true"
     shot(page, "suggestions-desktop")
+    # a title opens its article
     box.press("Enter")
-    page.wait_for_url("**/search?**")
-    assert params(page.url)["q"] == [texts[1]]
-    assert page.locator(".hit-title").first.inner_text() == texts[1]
+    page.wait_for_url("**/article/**")
+    assert page.locator("h1").inner_text() == texts[1]
 
-    # by pointer, from the results page's box
+    # by pointer, from the article page's box
     box = page.get_by_role("combobox", name="搜索关键词")
     box.fill("")
     box.press_sequentially("华中", delay=20)
     pick = page.get_by_role("option", name="华中数控专家来校开展数控系统培训")
     pick.click()
-    page.wait_for_url(lambda url: params(url).get("q") == ["华中数控专家来校开展数控系统培训"])
+    page.wait_for_url(f"**/article/{fx.id_of_title('华中数控专家来校开展数控系统培训')}")
+    # a popular query still searches
+    box = page.get_by_role("combobox", name="搜索关键词")
+    box.fill("")
+    box.press_sequentially("产教", delay=20)
+    page.get_by_role("option", name="产教融合").first.click()
+    page.wait_for_url(lambda url: params(url).get("q") == ["产教融合"])
 
     # a search that finds nothing offers the popular query it resembles
     page.goto(base_url + "/search?q=产教融和")

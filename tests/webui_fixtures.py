@@ -1,9 +1,16 @@
 """A small, handmade corpus of college news and a real index built from it,
-shared by tests/test_webui.py and tests/test_browser.py."""
+shared by tests/test_webui*.py and tests/test_browser*.py; and what the browser
+tests share: Chromium driven by Playwright, a watch on what must never happen on
+a page, the app served by waitress, screenshots."""
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import Counter
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from indexer.article import Article
 from indexer.ids import article_id
@@ -127,3 +134,86 @@ def app_client(tmp_path_factory, name: str):
     app = create_app({"DATA_DIR": data, "TESTING": True, "QUERY_LOG": False, "TODAY": TODAY})
     yield app.test_client()
     app.extensions["news_engine"].close()
+
+
+# -- the browser tests -------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        real_new_context = b.new_context
+
+        def new_context(**kwargs):
+            # fail within seconds, not the default 30 s, when something is missing
+            context = real_new_context(**kwargs)
+            context.set_default_timeout(8000)
+            return context
+
+        b.new_context = new_context  # type: ignore[method-assign]
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def watch():
+    """Collects what must never happen on our pages: dialogs, CSP violations,
+    console errors, requests that leave 127.0.0.1."""
+    problems: list[str] = []
+
+    def attach(page, base_url: str):
+        def on_dialog(dialog):
+            problems.append(f"dialog: {dialog.message}")
+            dialog.dismiss()
+
+        def on_console(msg):
+            # (error pages are visited on purpose: their status is not a problem)
+            if msg.type == "error" and "the server responded with a status of 4" not in msg.text:
+                problems.append(f"console: {msg.text}")
+
+        def on_request(req):
+            if not req.url.startswith(base_url) and not req.url.startswith("data:"):
+                problems.append(f"request off-site: {req.url}")
+
+        page.on("dialog", on_dialog)
+        page.on("console", on_console)
+        page.on("request", on_request)
+        page.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+        return page
+
+    attach.problems = problems  # type: ignore[attr-defined]
+    return attach
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def params(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def no_sideways_scroll(page) -> int:
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@contextlib.contextmanager
+def served(app, threads: int = 4):
+    """``app`` served by waitress on 127.0.0.1 (a free port): its base URL."""
+    from waitress import create_server
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)

@@ -4,7 +4,9 @@ indexed sites, and a TOML file that sets them for ``news-web serve --config FILE
 App config keys (all optional)::
 
     SITE_TITLE        the name shown on every page ("蜀江职业技术学院新闻搜索")
-    SITE_DESCRIPTION  the line under the title on the home page
+    SITE_DESCRIPTION  the line under the title on the home page; by default it names
+                      the college when SITES holds one, says 各高校 when it holds
+                      several, and is left out when it holds none
     LOGO              a local image file (svg, png, jpg, webp, gif; at most 512 KB),
                       served by the app at /logo; never a URL on another host
     PRIMARY_COLOR     "#RRGGBB"; emitted into /theme.css (so the CSP stays strict)
@@ -15,6 +17,9 @@ App config keys (all optional)::
     QUERY_LOG         False turns the query log (DATA_DIR/queries.sqlite3) off
     SUGGEST_MIN_COUNT how many times a query must have been searched before
                       /api/suggest offers it to others (default 3)
+    SUGGEST_MIN_CLIENTS how many clients (each counted once a day, see
+                      webui/querylog.py) must have searched it (default 3): one
+                      reader repeating a search makes nothing popular
 
 The TOML file uses lower-case names for the same settings, and a ``[colleges]``
 table for ``SITES``; a relative ``logo`` or ``data_dir`` is read from the file's
@@ -43,6 +48,8 @@ from indexer.paths import SITES_DIR
 
 DEFAULT_TITLE = "高校新闻搜索"
 DEFAULT_DESCRIPTION = "检索各高校官网发布的新闻、通知与公告"
+#: the default description of a site that indexes one college
+ONE_COLLEGE_DESCRIPTION = "检索{name}官网发布的新闻、通知与公告"
 DEFAULT_COLOR = "#1d4ed8"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
               ".jpeg": "image/jpeg", ".webp": "image/webp", ".gif": "image/gif"}
@@ -61,6 +68,7 @@ FILE_KEYS: dict[str, tuple[str, type]] = {
     "data_dir": ("DATA_DIR", str),
     "query_log": ("QUERY_LOG", bool),
     "suggest_min_count": ("SUGGEST_MIN_COUNT", int),
+    "suggest_min_clients": ("SUGGEST_MIN_CLIENTS", int),
 }
 SERVER_KEYS = {"host": str, "port": int, "threads": int}
 
@@ -76,7 +84,6 @@ def check(config: dict[str, Any]) -> None:
     if not isinstance(title, str) or len(title) > MAX_TITLE_CHARS:
         raise ConfigError(f"SITE_TITLE must be text of at most {MAX_TITLE_CHARS} characters")
     config["SITE_TITLE"] = title.strip() or DEFAULT_TITLE
-    config["SITE_DESCRIPTION"] = str(config.get("SITE_DESCRIPTION") or DEFAULT_DESCRIPTION)
 
     color = config.get("PRIMARY_COLOR")
     if color is not None:
@@ -105,11 +112,22 @@ def check(config: dict[str, Any]) -> None:
         raise ConfigError("SITES must map site ids to display names, "
                           "such as {\"demo\": \"蜀江职业技术学院\"}")
     config["SITES"] = dict(sites)
+    config["SITE_DESCRIPTION"] = str(config.get("SITE_DESCRIPTION") or default_description(config["SITES"]))
 
-    n = config.get("SUGGEST_MIN_COUNT", 3)
-    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 1000:
-        raise ConfigError(f"SUGGEST_MIN_COUNT must be a whole number from 1 to 1000, got {n!r}")
-    config["SUGGEST_MIN_COUNT"] = n
+    for key in ("SUGGEST_MIN_COUNT", "SUGGEST_MIN_CLIENTS"):
+        n = config.get(key, 3)
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 1000:
+            raise ConfigError(f"{key} must be a whole number from 1 to 1000, got {n!r}")
+        config[key] = n
+
+
+def default_description(sites: dict[str, str]) -> str:
+    """The line under the title when none is configured: never 各高校 on the site of
+    one college."""
+    names = list(dict.fromkeys(sites.values()))
+    if len(names) == 1:
+        return ONE_COLLEGE_DESCRIPTION.format(name=names[0])
+    return DEFAULT_DESCRIPTION if names else ""
 
 
 def check_logo(logo: object) -> Path:

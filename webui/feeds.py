@@ -1,5 +1,6 @@
-"""What is not a page: the Atom feed of a search, the OpenSearch description, the
-college's theme stylesheet and logo."""
+"""What is not a page: the Atom feed of a search (and the short page that says what
+a feed is and gives its address), the OpenSearch description, the college's theme
+stylesheet and logo."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -105,6 +106,19 @@ def feed() -> Response:
     response = Response(body, content_type=ATOM)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@bp.get("/subscribe")
+def subscribe() -> str:
+    """What the page links to as 订阅: a feed is for a feed reader, so a reader who
+    clicks gets a few words on what it is and its address to copy; the feed itself
+    stays at /feed, where the pages' ``<link rel="alternate">`` points readers' software."""
+    sp = search_view.params(request.args)
+    sort = "relevance" if sp.query.text else "date"
+    feed_url = external(search_view.search_url(sp, endpoint="feeds.feed", sort=sort))
+    return render_template("subscribe.html", feed_url=feed_url, feed_title=_feed_title(sp),
+                           results_url=search_view.search_url(sp),
+                           q=sp.query.text, searched=bool(search_view.search_pairs(sp)))
 
 
 def _sort_key(stamp: str) -> datetime:

@@ -5,9 +5,10 @@ URL query string works against ``/search`` and ``/api/search``::
 
     q            the query text (control characters are dropped; text longer than
                  MAX_QUERY_CHARS is not an error: the engine cuts it and says so)
-    from, to     YYYY-MM-DD, both inclusive
-    range        week | month | year: a preset ending today (Asia/Shanghai); an
-                 explicit ``from`` or ``to`` replaces it
+    from, to     a date, both inclusive: YYYY-MM-DD, or as readers type it
+                 (20200101, 2020/1/1, 2020.1.1, 2020年1月1日: see :mod:`webui.dates`)
+    range        week | month | year | 3years: a preset ending today (Asia/Shanghai);
+                 an explicit ``from`` or ``to`` replaces it
     dept         a department, repeatable
     column       a site column, repeatable
     site         a site, repeatable
@@ -29,6 +30,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 from urllib.parse import urlencode
 
+from webui.dates import FORMAT, DateFormatError, InvalidDate, parse_date
 from webui.filters import NO_DEPARTMENT
 
 from indexer.results import (MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_RESULT_WINDOW, SORTS,
@@ -48,13 +50,22 @@ MAX_DATE = date(2999, 12, 31)
 #: The sizes the page offers (any of 1 … MAX_PAGE_SIZE is accepted).
 SIZES = (10, 20, 50)
 #: Date presets: name → (label, how far back).
-RANGES = {"week": "一周内", "month": "一月内", "year": "一年内"}
+RANGES = {"week": "一周内", "month": "一月内", "year": "一年内", "3years": "近三年"}
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 FILTER_PARAMS = (("dept", "departments", "部门"), ("column", "columns", "栏目"),
                  ("site", "sites", "站点"))
+#: What the query form sends besides the search: the query the page was showing
+#: (``prev``), the 在结果中搜索 box (``within``), the 应用筛选 button (``apply``).
+FORM_MARKERS = ("prev", "within", "apply")
+#: The parameters that narrow a search. A new query typed into the box starts
+#: without them, unless 在结果中搜索 is ticked.
+NARROWING = ("range", "from", "to", "dept", "column", "site", "title_only")
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+#: what each parameter is called on the page (its messages name no URL parameter)
+LABELS = {"q": "搜索词", "from": "起始日期", "to": "截止日期", "range": "日期范围", "dept": "部门",
+          "column": "栏目", "site": "学校", "sort": "排序方式", "page": "页码", "size": "每页条数",
+          "title_only": "“只搜标题”"}
 _INT_RE = re.compile(r"[+]?\d{1,9}", re.ASCII)
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"", "0", "false", "off", "no"}
@@ -102,11 +113,11 @@ def clean_text(value: str) -> str:
 def _single(args: Args, name: str, limit: int = MAX_PARAM_CHARS) -> str:
     values = args.getlist(name)
     if len(values) > 1:
-        raise ParamError(f"参数 {name} 只能出现一次", f"parameter '{name}' may appear only once",
+        raise ParamError(f"{LABELS.get(name, name)}只能填写一个", f"parameter '{name}' may appear only once",
                          name)
     value = values[0] if values else ""
     if len(value) > limit:
-        raise ParamError(f"参数 {name} 过长（最多 {limit} 个字符）",
+        raise ParamError(f"{LABELS.get(name, name)}过长（最多 {limit} 个字符）",
                          f"parameter '{name}' is too long (at most {limit} characters)", name)
     return value.strip()
 
@@ -115,12 +126,12 @@ def _date(args: Args, name: str, label: str) -> date | None:
     raw = _single(args, name)
     if not raw:
         return None
-    if not _DATE_RE.fullmatch(raw):
-        raise ParamError(f"{label}“{raw}”格式不对，应为 YYYY-MM-DD，例如 2023-09-01",
-                         f"'{name}' must be a date written YYYY-MM-DD, got {raw!r}", name)
     try:
-        day = date.fromisoformat(raw)
-    except ValueError:
+        day = parse_date(raw)
+    except DateFormatError:
+        raise ParamError(f"{label}“{raw}”无法识别，请按 {FORMAT} 填写，例如 2023-09-01",
+                         f"'{name}' must be a date written {FORMAT}, got {raw!r}", name) from None
+    except InvalidDate:
         raise ParamError(f"{label}“{raw}”不是有效的日期",
                          f"'{name}' is not a valid date: {raw!r}", name) from None
     if not MIN_DATE <= day <= MAX_DATE:
@@ -162,7 +173,7 @@ def today_in_beijing() -> date:
 
 
 def range_start(name: str, today: date) -> date:
-    """The first day of the preset ``name`` (week, month, year) ending ``today``."""
+    """The first day of the preset ``name`` (week, month, year, 3years) ending ``today``."""
     if name == "week":
         return today - timedelta(days=7)
     if name == "month":
@@ -170,6 +181,8 @@ def range_start(name: str, today: date) -> date:
         return _clamped(year, month, today.day)
     if name == "year":
         return _clamped(today.year - 1, today.month, today.day)
+    if name == "3years":
+        return _clamped(today.year - 3, today.month, today.day)
     raise KeyError(name)
 
 
@@ -197,7 +210,7 @@ def parse_params(args: Args, today: date | None = None) -> SearchParams:
     if not raw_range:
         return SearchParams(query)
     if raw_range not in RANGES:
-        raise ParamError(f"日期范围“{raw_range}”无效，可选：{' / '.join(RANGES)}",
+        raise ParamError(f"日期范围“{raw_range}”无效，可选：{'、'.join(RANGES.values())}",
                          f"'range' must be one of {', '.join(RANGES)}, got {raw_range!r}", "range")
     if query.date_from or query.date_to:
         return SearchParams(query)  # a custom range typed into the form wins over the preset
@@ -221,7 +234,7 @@ def parse_query(args: Args) -> Query:
     raw_sort = _single(args, "sort")
     sort = raw_sort or ("relevance" if text else "date")
     if sort not in SORTS:
-        raise ParamError(f"排序方式“{raw_sort}”无效，可选：{' / '.join(SORTS)}",
+        raise ParamError(f"排序方式“{raw_sort}”无效，只能按相关度或按时间排序",
                          f"'sort' must be one of {', '.join(SORTS)}, got {raw_sort!r}", "sort")
 
     page = _int(args, "page", "页码", 1)
@@ -242,7 +255,7 @@ def parse_query(args: Args) -> Query:
     elif raw_title_only in _FALSE:
         title_only = False
     else:
-        raise ParamError("title_only 只能是 1 或 0", "'title_only' must be 1 or 0", "title_only")
+        raise ParamError("“只搜标题”的取值只能是 1 或 0", "'title_only' must be 1 or 0", "title_only")
 
     return Query(text=text, date_from=date_from, date_to=date_to, sort=sort, page=page,
                  size=size, title_only=title_only, **filters)
@@ -275,6 +288,25 @@ def query_pairs(query: Query, range: str | None = None, **changes: object) -> li
     if values["page"] != 1:
         pairs.append(("page", str(values["page"])))
     return pairs
+
+
+def from_form(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The search a submission of the query form asks for, as URL parameters, from
+    the ``pairs`` it sent; None when they are not a form's (a link, a typed address).
+    Empty fields and the form's own markers are left out; the narrowing parameters
+    are left out too when the box holds a new query, unless the 应用筛选 button sent
+    the form or 在结果中搜索 is ticked."""
+    sent = {k for k, _ in pairs}
+    if not sent & set(FORM_MARKERS):
+        return None
+
+    def first(name: str) -> str:
+        return next((v for k, v in pairs if k == name), "")
+
+    new_query = clean_text(first("q")) != clean_text(first("prev"))
+    keep = bool(sent & {"apply", "within"}) or not new_query
+    return [(k, v) for k, v in pairs
+            if k not in FORM_MARKERS and v.strip() and (keep or k not in NARROWING)]
 
 
 def encode(pairs: Iterable[tuple[str, str]]) -> str:

@@ -9,13 +9,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
+from markupsafe import Markup
 
-from indexer.results import MAX_RESULT_WINDOW, FacetValue, Hit, Query, SearchResults, StoredArticle
+from indexer import highlight, plan
+from indexer.analysis import normalise
+from indexer.querylang import parse
+from indexer.results import (MAX_QUERY_CHARS, MAX_RESULT_WINDOW, FacetValue, Hit, Query, SearchResults,
+                             StoredArticle)
 from indexer.search import SearchEngine
+from webui.dates import HTML_PATTERN as DATE_PATTERN
 from webui.engine import EngineHolder
-from webui.filters import NO_DEPARTMENT, college
-from webui.params import (RANGES, SIZES, SearchParams, encode, parse_params, query_pairs,
+from webui.filters import NO_DEPARTMENT, college, paragraphs
+from webui.params import (NARROWING, RANGES, SIZES, SearchParams, encode, parse_params, query_pairs,
                           today_in_beijing)
 from webui.querylog import QueryLog
 
@@ -23,6 +29,12 @@ from webui.querylog import QueryLog
 VISIBLE_DEPARTMENTS = 12
 #: Numbered page links around the current one.
 PAGE_WINDOW = 9
+#: 热门搜索 offered on a page that finds nothing
+TRENDING = 5
+#: the id of the first match in a snapshot's text, where a link from the results lands
+FIRST_MATCH = "first-match"
+#: how many articles holding a title are looked at to find the one its suggestion opens
+SAME_TITLE = 20
 _KEEP = object()
 
 
@@ -58,33 +70,75 @@ def run(query: Query, log: bool = False) -> SearchResults:
     if log and query.text and query.page == 1 and unfiltered:
         qlog = query_log()
         if qlog is not None:
-            qlog.record(query.text, results.total)
+            qlog.record(query.text, results.total, client=_client(qlog))
     if not results.suggestion and (results.total == 0 or results.partial) and query.text:
         qlog = query_log()
         if qlog is not None:
-            results.suggestion = qlog.similar(query.text,
-                                              min_count=current_app.config["SUGGEST_MIN_COUNT"])
+            results.suggestion = qlog.similar(query.text, **_popularity())
     return results
 
 
+def _client(qlog: QueryLog) -> bytes | None:
+    """The anonymous key of the reader of this request (see :mod:`webui.querylog`)."""
+    if not has_request_context():
+        return None
+    return qlog.client_key(request.remote_addr, request.headers.get("User-Agent"))
+
+
+def _popularity() -> dict[str, int]:
+    """What makes a query popular enough to be shown to others."""
+    return {"min_count": current_app.config["SUGGEST_MIN_COUNT"],
+            "min_clients": current_app.config["SUGGEST_MIN_CLIENTS"]}
+
+
+def trending(exclude: str = "", limit: int = TRENDING) -> list[str]:
+    """热门搜索: what several readers searched lately and found something for."""
+    qlog = query_log()
+    if qlog is None:
+        return []
+    skip = normalise(exclude)
+    return [t for t in qlog.trending(limit=limit + 1, **_popularity()) if t != skip][:limit]
+
+
 def suggestions(prefix: str, limit: int) -> list[dict[str, str]]:
-    """Popular queries that start with ``prefix`` (searched often enough by others),
-    then titles that contain it."""
+    """Popular queries that start with ``prefix`` (searched often enough by several
+    others), then titles that contain it, each with the ``url`` of its article."""
     out: list[dict[str, str]] = []
     seen: set[str] = set()
     qlog = query_log()
     if qlog is not None:
-        for text in qlog.popular(prefix, limit=min(3, limit),
-                                 min_count=current_app.config["SUGGEST_MIN_COUNT"]):
+        for text in qlog.popular(prefix, limit=min(3, limit), **_popularity()):
             out.append({"text": text, "kind": "query"})
             seen.add(text)
-    for title in engine().suggest(prefix, limit=limit):
+    eng = engine()
+    for title in eng.suggest(prefix, limit=limit):
         if len(out) >= limit:
             break
         if title not in seen:
-            out.append({"text": title, "kind": "title"})
+            item = {"text": title, "kind": "title"}
+            found = article_of_title(eng, title)
+            if found:
+                item["url"] = url_for("pages.article", article_id=found)
+            out.append(item)
             seen.add(title)
     return out
+
+
+def article_of_title(eng: SearchEngine, title: str) -> str | None:
+    """The id of the newest article whose title is ``title`` (the one the title
+    suggestion stands for), or None."""
+    if '"' in title:
+        return None   # it cannot be quoted as one phrase
+    ids = sorted(eng.match_ids(Query(text=f'title:"{title}"')))
+    best: tuple[str, str] | None = None
+    for article_id in ids[:SAME_TITLE]:
+        found = eng.get(article_id)
+        if found is None or found.title != title:
+            continue
+        key = (found.published or "", article_id)
+        if best is None or key > best:
+            best = key
+    return best[1] if best else None
 
 
 # -- JSON ---------------------------------------------------------------------
@@ -134,6 +188,71 @@ def search_url(sp: SearchParams, endpoint: str = "pages.search", range: object =
         range = None if ("date_from" in changes or "date_to" in changes) else sp.range
     qs = encode(query_pairs(sp.query, range=range, **changes))  # type: ignore[arg-type]
     return url_for(endpoint) + ("?" + qs if qs else "")
+
+
+def search_pairs(sp: SearchParams) -> list[tuple[str, str]]:
+    """The URL parameters of the search ``sp`` (page included), defaults left out."""
+    return query_pairs(sp.query, range=sp.range)
+
+
+def snapshot_url(sp: SearchParams, hit: Hit) -> str:
+    """The snapshot of ``hit`` opened from the results of ``sp``: it carries the
+    search (to highlight its words and lead back to this page) and lands on the
+    first match when the snippet shows one in the body."""
+    url = url_for("pages.article", article_id=hit.id)
+    qs = encode(search_pairs(sp))
+    if not qs:
+        return url
+    lands = bool(sp.query.text) and not hit.attachment and "<mark>" in hit.snippet_html
+    return f"{url}?{qs}" + (f"#{FIRST_MATCH}" if lands else "")
+
+
+@dataclass
+class Snapshot:
+    title_html: Markup
+    paragraphs: list[Markup]
+    matched: bool          # the body holds a match (the first has the id FIRST_MATCH)
+
+
+def snapshot(article: StoredArticle, text: str) -> Snapshot:
+    """The title and paragraphs of ``article`` with the words of the query ``text``
+    marked, as the results page marks them: the same needles (:func:`indexer.plan.needles`)
+    and the same escaping highlighter (:mod:`indexer.highlight`)."""
+    needles = plan.needles(parse(text[:MAX_QUERY_CHARS])) if text else []
+    out: list[Markup] = []
+    matched = False
+    for para in paragraphs(article.body):
+        html = highlight.highlight(para, needles)
+        if not matched and "<mark>" in html:
+            html = html.replace("<mark>", f'<mark id="{FIRST_MATCH}">', 1)
+            matched = True
+        out.append(Markup(html))
+    return Snapshot(Markup(highlight.highlight(article.title, needles)), out, matched)
+
+
+def narrowing_pairs(sp: SearchParams) -> list[tuple[str, str]]:
+    """The parameters of ``sp`` that narrow it (dates, departments, columns, colleges,
+    只搜标题): what 在结果中搜索 keeps."""
+    return [(k, v) for k, v in search_pairs(sp) if k in NARROWING]
+
+
+def display_pairs(sp: SearchParams) -> list[tuple[str, str]]:
+    """The parameters of ``sp`` that say how to show it (sort, size): a new query keeps them."""
+    return [(k, v) for k, v in search_pairs(sp) if k in ("sort", "size")]
+
+
+def words_only(sp: SearchParams) -> tuple[str, int] | None:
+    """For a query with quotes, exclusions, ``title:`` or ``OR`` that finds nothing: its
+    words alone (all of them, anywhere), and what they find under the same filters."""
+    text = sp.query.text
+    if not text:
+        return None
+    parsed = parse(text[:MAX_QUERY_CHARS])
+    plain = " ".join(dict.fromkeys(c.text for g in parsed.groups for c in g))
+    if not plain or plain == normalise(text):
+        return None
+    found = engine().count(replace(sp.query, text=plain, page=1))
+    return (plain, found) if found else None
 
 
 @dataclass
@@ -316,6 +435,12 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
     filtered = bool(query.date_from or query.date_to or query.departments or query.columns
                     or query.sites or query.title_only)
     empty = not results.hits and not (results.total and query.page > last_page(query, results.total))
+    plain = words_only(sp) if empty else None
+    chip_list = chips(sp)
+    advice_list = advice(sp, results) if empty and filtered else []
+    # all the filters at once, when no single one says it (one filter, or none worth dropping)
+    offer_clear = empty and filtered and (len(chip_list) > 1 or not advice_list)
+    unfiltered = engine().count(Query(text=query.text)) if offer_clear and query.text else 0
     return {
         "sp": sp,
         "query": query,
@@ -329,8 +454,9 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "sites": [s for s in sites if s.value] if len(sites) > 1 or query.sites else [],
         "years": year_options(sp, results),
         "ranges": range_options(sp),
-        "chips": chips(sp),
-        "advice": advice(sp, results) if empty and filtered else [],
+        "chips": chip_list,
+        "advice": advice_list,
+        "offer_clear": offer_clear,
         "sizes": size_options(query),
         "filtered": filtered,
         "clear_url": search_url(SearchParams(Query(text=query.text, sort=query.sort,
@@ -343,4 +469,20 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "api_url": search_url(sp, endpoint="api.search", page=query.page),
         "first_rank": (query.page - 1) * query.size + 1,
         "custom_dates": not sp.range,
+        "empty": empty,
+        "snapshot_url": lambda hit: snapshot_url(sp, hit),
+        "trending": [(t, search_url(SearchParams(Query(text=t)))) for t in trending(query.text)]
+                    if empty else [],
+        "words_only": (plain[0], plain[1], search_url(sp, text=plain[0])) if plain else None,
+        "unfiltered_count": unfiltered,
+        "subscribe_url": search_url(sp, endpoint="feeds.subscribe", page=1,
+                                    sort="relevance" if query.text else "date"),
+        # the query box: the query it shows, and what a new query keeps
+        "prev": query.text,
+        "within": filtered,
+        "carry": display_pairs(sp) if empty else [],   # (the sort and size fields are not shown)
+        "date_pattern": DATE_PATTERN,
+        "date_error": None,
+        "typed_dates": {},
+        "bad_dates": [],
     }

@@ -1,4 +1,5 @@
-/* Suggestions for the query box, as an ARIA 1.2 combobox with a listbox popup.
+/* Suggestions for the query box, as an ARIA 1.2 combobox with a listbox popup:
+   a popular query searches it; an article's title opens that article.
    Progressive enhancement: without this file the box is a plain search field and
    the page works the same. No third-party code; text is set with textContent only. */
 (function () {
@@ -66,7 +67,7 @@
       text.textContent = String(s.text);
       var kind = document.createElement("span");
       kind.className = "suggestion-kind";
-      kind.textContent = s.kind === "query" ? "热门搜索" : "标题";
+      kind.textContent = s.kind === "query" ? "热门搜索" : (articleUrl(s) ? "打开文章" : "标题");
       li.appendChild(text);
       li.appendChild(kind);
       // keep the focus in the box while the pointer picks an option
@@ -100,11 +101,24 @@
     }
   }
 
+  // the address of the article a title suggestion stands for: a path on this site only
+  function articleUrl(s) {
+    var url = s.kind === "title" && typeof s.url === "string" ? s.url : "";
+    return /^\/(?![\/\\])/.test(url) ? url : "";
+  }
+
   function choose(i) {
+    var url = articleUrl(items[i]);
     input.value = items[i].text;
     typed = input.value;
     close();
-    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    if (url) {
+      window.location.assign(url);
+    } else if (form.requestSubmit) {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
   }
 
   function ask() {

@@ -1,0 +1,337 @@
+"""The search page's newer parts in a real browser (Chromium driven by Playwright,
+the app served by waitress on 127.0.0.1 from a real index): the snapshot opened
+from the results, dates typed as readers type them, title suggestions that open
+their article, the page that finds nothing, the help, 在结果中搜索, the subscribe
+page; each state photographed at 1280 and 360 px into tests/screenshots/."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import webui_fixtures as fx
+from tests.webui_fixtures import CHROMIUM, browser, no_sideways_scroll, params, shot, watch  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"no Chromium at {CHROMIUM} (install Debian's chromium: make browser)"),
+]
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 740}}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
+    from webui import create_app
+
+    data_dir = tmp_path_factory.mktemp("browser-page-data")
+    fx.build(data_dir / "index")
+    app = create_app({"DATA_DIR": data_dir, "TODAY": fx.TODAY, "SITES": fx.SITES})
+    # three earlier readers searched for these: 热门搜索
+    qlog = app.extensions["news_query_log"]
+    for text in ("产教融合", "华中数控"):
+        for n in range(3):
+            qlog.record(text, len(fx.containing(text)), client=qlog.client_key(f"192.0.2.{n}", "a reader"))
+    with fx.served(app) as url:
+        yield url
+    app.extensions["news_engine"].close()
+
+
+def context_for(browser, width: str, **kwargs):
+    options = {"viewport": WIDTHS[width], "locale": "zh-CN"}
+    if width == "mobile":
+        options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
+    options.update(kwargs)
+    return browser.new_context(**options)
+
+
+def fits(page, what: str) -> None:
+    overflow = no_sideways_scroll(page)
+    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
+
+
+# -- A. the snapshot opened from a results page ----------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_snapshot_from_results_highlights_the_query_and_leads_back(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=产教融合&dept={fx.ZZ}&size=2")
+    page.locator(".pager").get_by_role("link", name="下一页").click()
+    page.wait_for_url("**page=2**")
+    results_url = page.url
+    title = page.locator(".hit-title").first.inner_text()
+    page.locator(".hit .snapshot").first.click()
+    page.wait_for_url("**/article/**#first-match")
+    assert page.locator("h1").inner_text() == title
+    marks = page.locator(".article-body mark")
+    assert marks.count() >= 1 and set(marks.all_inner_texts()) == {"产教融合"}
+    # the first match is the target, and in sight
+    assert page.evaluate("() => document.querySelector(':target') && document.querySelector(':target').id") \
+        == "first-match"
+    box = page.locator("#first-match").bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= WIDTHS[width]["height"]
+    # the query stays in the box, and a link leads back to the very page
+    assert page.locator("#q").input_value() == "产教融合"
+    fits(page, "the snapshot")
+    shot(page, f"snapshot-from-results-{width}")
+    page.get_by_role("link", name="返回“产教融合”的搜索结果").click()
+    page.wait_for_url("**/search?**")
+    assert params(page.url) == params(results_url)
+    assert page.locator(".pager [aria-current=page]").inner_text() == "2"
+    assert watch.problems == []
+    context.close()
+
+
+def test_snapshot_of_a_long_article_scrolls_to_the_first_match(browser, base_url, watch):
+    context = context_for(browser, "mobile")
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=华中数控 实训基地")
+    page.locator(".hit .snapshot").first.click()
+    page.wait_for_url("**/article/**")
+    first = page.locator("#first-match")
+    assert first.inner_text() in ("华中数控", "实训基地")
+    assert first.evaluate("e => e.getBoundingClientRect().top < window.innerHeight")
+    assert watch.problems == []
+    context.close()
+
+
+# -- B. dates in the page's own format, whatever the browser's language ----------------------
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_dates_typed_as_readers_type_them(browser, base_url, watch, javascript):
+    context = browser.new_context(java_script_enabled=javascript, locale="en-US",
+                                  viewport=WIDTHS["desktop"])
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=学院")
+    start = page.get_by_label("从", exact=True)
+    assert start.get_attribute("type") == "text" and start.get_attribute("placeholder") == "YYYY-MM-DD"
+    start.fill("20230101")
+    page.get_by_label("到", exact=True).fill("2023年12月31日")
+    page.get_by_role("button", name="应用筛选").click()
+    page.wait_for_url("**from=2023-01-01**")
+    assert params(page.url) == {"q": ["学院"], "from": ["2023-01-01"], "to": ["2023-12-31"]}
+    assert start.input_value() == "2023-01-01"
+    assert page.get_by_label("到", exact=True).input_value() == "2023-12-31"
+    assert all("2023-01-01" <= t[:10] <= "2023-12-31" for t in page.locator(".hit time").evaluate_all(
+        "els => els.map(e => e.getAttribute('datetime'))"))
+    assert "2023 年" in page.locator(".chip").first.inner_text()
+    assert watch.problems == []
+    context.close()
+
+
+def test_the_date_pattern_is_one_the_browser_reads(browser, base_url, watch):
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=学院")
+    valid = page.locator("#from").evaluate("""input => ['20200101', '2020/1/1', '2020-1-1', '2020.1.1',
+        '2020年1月1日', '２０２０－０１－０１', 'abc', '2020', '1/1/2020'].map(v => {
+            input.value = v; return input.validity.valid; })""")
+    assert valid == [True] * 6 + [False] * 3
+    assert watch.problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_date_that_cannot_be_read_is_said_on_the_page(browser, base_url, watch, width):
+    context = context_for(browser, width, locale="en-US")
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}")
+    page.get_by_label("从", exact=True).fill("2023-02-30")
+    page.get_by_role("button", name="应用筛选").click()
+    page.wait_for_url("**from=2023-02-30**")
+    alert = page.get_by_role("alert")
+    assert "起始日期“2023-02-30”不是有效的日期" in alert.inner_text()
+    assert page.get_by_label("从", exact=True).input_value() == "2023-02-30"
+    assert page.get_by_label("从", exact=True).get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("到", exact=True).get_attribute("aria-invalid") is None
+    assert page.locator(".hit").count() > 0      # the rest of the search still runs
+    fits(page, "the date message")
+    shot(page, f"date-error-{width}")
+    alert.get_by_role("link", name="修改日期").click()
+    assert page.evaluate("() => location.hash") == "#from"
+    assert watch.problems == []
+    context.close()
+
+
+def test_the_three_year_preset(browser, base_url, watch):
+    context = browser.new_context(viewport=WIDTHS["desktop"], locale="zh-CN")
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=实训")
+    page.locator(".pills a", has_text="近三年").click()
+    page.wait_for_url("**range=3years**")
+    assert page.locator(".pills a.active").first.inner_text() == "近三年"
+    assert all(t[:10] >= "2021-07-15" for t in page.locator(".hit time").evaluate_all(
+        "els => els.map(e => e.getAttribute('datetime'))"))
+    assert watch.problems == []
+    context.close()
+
+
+# -- C. suggestions -------------------------------------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_title_suggestion_opens_its_article(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/")
+    box = page.get_by_role("combobox", name="搜索关键词")
+    box.press_sequentially("华中", delay=20)
+    page.get_by_role("listbox", name="搜索建议").wait_for()
+    kinds = page.locator(".suggestion-kind").all_inner_texts()
+    texts = page.locator(".suggestion-text").all_inner_texts()
+    assert texts[0] == "华中数控" and kinds[0] == "热门搜索"
+    assert set(kinds[1:]) == {"打开文章"}
+    fits(page, "the suggestions")
+    shot(page, f"suggestions-titles-{width}")
+    # by pointer: the title opens its article, not a search for the whole title
+    target = "华中数控专家来校开展数控系统培训"
+    page.get_by_role("option", name=target).click()
+    page.wait_for_url(f"**/article/{fx.id_of_title(target)}")
+    assert page.locator("h1").inner_text() == target
+    # by keyboard, from the article's box: the popular query still searches
+    box = page.get_by_role("combobox", name="搜索关键词")
+    box.fill("")
+    box.press_sequentially("华中", delay=20)
+    page.get_by_role("option").first.wait_for()
+    box.press("ArrowDown")
+    assert box.input_value() == "华中数控"
+    box.press("Enter")
+    page.wait_for_url("**/search?**")
+    assert params(page.url) == {"q": ["华中数控"]}
+    # and a title chosen by keyboard opens its article too
+    box = page.get_by_role("combobox", name="搜索关键词")
+    box.fill("")
+    box.press_sequentially("华中", delay=20)
+    page.get_by_role("option").nth(1).wait_for()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    chosen = box.input_value()
+    box.press("Enter")
+    page.wait_for_url(f"**/article/{fx.id_of_title(chosen)}")
+    assert watch.problems == []
+    context.close()
+
+
+# -- D. the page that finds nothing -----------------------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_page_that_finds_nothing(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.TW}&range=3years&sort=date")
+    assert "没有找到与“实训”并符合所选条件的新闻" in page.locator(".empty-lead").inner_text()
+    assert page.locator(".stats").count() == 0 and page.locator(".sortlinks").count() == 0
+    assert page.locator("#sort").count() == 0 and page.locator("#size").count() == 0
+    tries = page.locator(".try")
+    assert tries.get_by_role("link", name="去掉全部筛选条件").is_visible()
+    assert tries.get_by_role("link", name=f"去掉部门（{fx.TW}）").is_visible()
+    trending = page.locator(".trending a").all_inner_texts()
+    assert sorted(trending) == sorted(["产教融合", "华中数控"])
+    fits(page, "the empty page")
+    shot(page, f"no-results-{width}")
+    tries.get_by_role("link", name="去掉全部筛选条件").click()
+    page.wait_for_url(lambda url: "dept" not in params(url))
+    assert params(page.url) == {"q": ["实训"], "sort": ["date"]}
+    assert page.locator(".hit").count() > 0
+    page.go_back()
+    page.locator(".trending a", has_text="华中数控").click()
+    page.wait_for_url(lambda url: params(url).get("q") == ["华中数控"])
+    assert page.locator(".hit").count() == len(fx.containing("华中数控"))
+    assert watch.problems == []
+    context.close()
+
+
+# -- E. help ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_help_examples_run_the_search(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=实训")
+    page.get_by_role("link", name="搜索帮助").click()
+    page.wait_for_url("**/help")
+    assert page.locator("h1").inner_text() == "搜索帮助"
+    examples = page.locator("a.example")
+    texts = examples.all_inner_texts()
+    assert '"校企合作协议"' in texts and "实训 -泸州" in texts and "title:招生" in texts
+    fits(page, "the help")
+    shot(page, f"help-{width}")
+    for text in ("实训 -泸州", '"校企合作协议"', "信工学院"):
+        page.locator("a.example", has_text=text).click()
+        page.wait_for_url("**/search?**")
+        assert params(page.url) == {"q": [text]}
+        assert page.locator("#q").input_value() == text
+        assert page.locator(".hit").count() > 0
+        page.go_back()
+        page.wait_for_url("**/help")
+    assert watch.problems == []
+    context.close()
+
+
+# -- G. 在结果中搜索 ------------------------------------------------------------------------------
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_new_query_leaves_the_filters_unless_within_is_ticked(browser, base_url, watch, javascript):
+    context = browser.new_context(java_script_enabled=javascript, locale="zh-CN",
+                                  viewport=WIDTHS["desktop"])
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}&range=year")
+    within = page.get_by_label("在结果中搜索")
+    assert not within.is_checked()
+    if javascript:
+        shot(page, "within-desktop")
+    box = page.locator("#q")
+    box.fill("数控")
+    box.press("Enter")
+    page.wait_for_url(lambda url: params(url).get("q") == ["数控"])
+    assert params(page.url) == {"q": ["数控"]}      # no filter, no default, no empty field
+    assert page.get_by_label("在结果中搜索").count() == 0
+
+    page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}&range=year")
+    page.get_by_label("在结果中搜索").check()
+    page.locator("#q").fill("数控")
+    page.get_by_role("button", name="搜索", exact=True).click()
+    page.wait_for_url(lambda url: params(url).get("q") == ["数控"])
+    assert params(page.url) == {"q": ["数控"], "range": ["year"], "dept": [fx.ZZ]}
+
+    # the 应用筛选 button applies what is ticked, whatever the box holds
+    page.locator('input[name="dept"][value="%s"]' % fx.ZZ).uncheck()
+    page.get_by_role("button", name="应用筛选").click()
+    page.wait_for_url(lambda url: "dept" not in params(url))
+    assert params(page.url) == {"q": ["数控"], "range": ["year"]}
+    assert watch.problems == []
+    context.close()
+
+
+def test_within_fits_a_phone(browser, base_url, watch):
+    context = context_for(browser, "mobile")
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}")
+    assert page.get_by_label("在结果中搜索").is_visible()
+    assert page.get_by_role("link", name="搜索帮助").is_visible()
+    fits(page, "the results with 在结果中搜索")
+    shot(page, "within-mobile")
+    assert watch.problems == []
+    context.close()
+
+
+# -- F. the subscribe page ---------------------------------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_feed_link_explains_and_gives_the_address(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}")
+    page.get_by_role("link", name="订阅这个搜索").click()
+    page.wait_for_url("**/subscribe?**")
+    assert page.locator("h1").inner_text() == "订阅这个搜索"
+    address = page.get_by_label("订阅地址").input_value()
+    assert address.startswith(base_url + "/feed?")
+    assert params(address) == {"q": ["实训"], "dept": [fx.ZZ]}
+    page.get_by_role("button", name="复制地址").click()
+    page.get_by_role("status").filter(has_text="已复制").wait_for()
+    assert page.evaluate("() => navigator.clipboard.readText()") == address
+    fits(page, "the subscribe page")
+    shot(page, f"subscribe-{width}")
+    feed = page.request.get(address)
+    assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+    page.get_by_role("link", name="返回搜索结果").click()
+    page.wait_for_url("**/search?**")
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.ZZ]}
+    assert watch.problems == []
+    context.close()
