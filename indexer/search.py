@@ -191,8 +191,9 @@ class SearchEngine:
         partial = False
         if not total and len(parsed.groups) > 1:
             relaxed = _resolve(snap, plan.some_of(parsed, query.title_only))
-            facets, total = self._facets(snap, relaxed, filters, ("some",) + key)
-            if total:
+            some_facets, some_total = self._facets(snap, relaxed, filters, ("some",) + key)
+            if some_total:   # the facets of what is shown: every word's when nothing is
+                facets, total = some_facets, some_total
                 partial, by_date, required = True, False, relaxed
         start = (page - 1) * size
         hits: list[Hit] = []

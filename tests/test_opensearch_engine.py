@@ -424,3 +424,35 @@ def test_every_node_down_makes_the_engine_unavailable_promptly(os_env, os_cluste
             assert not isinstance(EngineUnavailable("x"), (OSError, ValueError, IndexMissing))
         assert read_meta(gen)["synced_seq"] < store.seq    # the failed sync recorded nothing
         e.close()
+
+
+# -- the benchmark, kept honest at a small size ---------------------------------------------
+def test_the_cluster_benchmark_measures_both_engines_alike(os_cluster, os_env, tmp_path):
+    """``bench/cluster.py`` on the test cluster at a few hundred articles: both
+    engines built by the real ``reindex``, the same query mix answered alike
+    (totals, pages, facets), facets exact against FTS5, and every figure of the
+    table and the JSON line there."""
+    import sys
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        import cluster as cluster_bench
+        import perf
+    finally:
+        sys.path.remove(str(bench))
+    opt = perf.Options(queries=30, check=30, skip_stock=True, skip_floor=True, incremental=False,
+                       skip_server=True, engines=cluster_bench.ENGINES)
+    out = cluster_bench.measure(300, tmp_path / "data", opt, os_cluster)
+    final = out["final"]
+    assert final["cluster"]["answers"]["all_equal"], final["cluster"]["answers"]
+    compared = {r["engine"]: r.get("compare", {}) for r in out["results"]}
+    for engine in cluster_bench.ENGINES:
+        figures = final["engines"][engine]
+        assert figures["facets_exact"] is True and figures["totals_equal"] == 1.0, \
+            (engine, compared[engine].get("facet_mismatches"), compared[engine].get("total_mismatches"))
+        assert figures["p95_ms"] > 0 and figures["build_docs_per_s"] > 0
+    assert final["engines"]["opensearch"]["cluster_docs"] == 300
+    assert final["engines"]["opensearch"]["index_bytes_per_text_byte"] > 0
+    assert isinstance(final["targets"]["cluster_p95_le_tantivy"], bool)
+    assert "cluster / tantivy" in out["table"]
+    json.dumps(final, default=str)

@@ -57,6 +57,17 @@ def test_and_then_partial(engine):
     assert res.partial and titles(res) == ["华中数控校企合作"]
 
 
+def test_nothing_found_shows_the_facets_of_every_word(engine):
+    """Neither every word nor some of them match in the chosen department: the
+    facets are those of every word (what choosing another department would
+    give), not of the some-of-the-words query that was tried and not shown."""
+    q = Query(text="华中数控 讲座", departments=("教务处",))
+    res = engine.search(q)
+    assert res.total == 0 and not res.partial and res.hits == []
+    dept = {f.value: f.count for f in res.facets["department"]}
+    assert dept == {} and engine.facet_counts(q)["department"] == {}
+
+
 def test_highlights_are_escaped(engine):
     res = engine.search(Query(text="script"))
     assert res.hits[0].title_html == "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;"
