@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from indexer.analysis import normalise
@@ -51,7 +51,11 @@ def _syllables(chars: str, heteronyms: bool = False) -> list[list[str]]:
 class DidYouMean:
     """Suggestions from an index vocabulary of ``(term, document frequency)``."""
 
-    def __init__(self, vocabulary: Iterable[tuple[str, int]], min_df: int = 2) -> None:
+    def __init__(self, vocabulary: Iterable[tuple[str, int]], min_df: int = 2,
+                 abbreviations: Mapping[str, list[str]] | None = None) -> None:
+        #: letters a reader types for a name (``ybzy`` → 宜宾职业技术学院): from the
+        #: synonym table (:func:`synonyms.abbreviations`), offered before pinyin covers
+        self.abbreviations = {k.lower(): list(v) for k, v in (abbreviations or {}).items()}
         self.by_key: dict[str, list[_Entry]] = {}
         self.df: dict[str, int] = {}
         self.latin: set[str] = set()
@@ -90,7 +94,7 @@ class DidYouMean:
         says how many articles contain ``text`` (the engine's phrase count):
         the best candidate that some article contains is taken, and a word
         no candidate of which is found is left as typed."""
-        if not self.by_key or not query or len(query) > 200:
+        if not (self.by_key or self.abbreviations) or not query or len(query) > 200:
             return None
         changed = False
         out = []
@@ -114,7 +118,8 @@ class DidYouMean:
             if _HAN.match(run[0]):
                 alts = self._han(run)
             elif run.isascii() and run.isalpha():
-                alts = self._pinyin(run)
+                named = self.abbreviations.get(run, []) if run not in self.latin else []
+                alts = list(dict.fromkeys(named + self._pinyin(run)))
             else:
                 alts = []
             options.append(alts or [run])

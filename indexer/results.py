@@ -32,6 +32,9 @@ class Query:
     fold: bool = False
     #: only the articles of the story this article id stands in (the fold's "all" link)
     near: str | None = None
+    #: a query that finds nothing (or far less than its correction) is answered
+    #: with the correction's results (``SearchResults.corrected_from`` says so)
+    correct: bool = False
 
 
 @dataclass
@@ -71,6 +74,9 @@ class SearchResults:
     #: with ``fold``: how many stories the ``total`` articles make, when every match
     #: was looked at (None: more matches than one fold window)
     stories: int | None = None
+    #: with ``correct``: the text the reader typed, when these are the results of
+    #: its correction (``query.text``); "search for what I typed" sets correct=False
+    corrected_from: str | None = None
 
 
 @dataclass

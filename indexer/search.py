@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from indexer import hits as hitmaker
-from indexer import plan, proximity, stories, userdict
+from indexer import plan, proximity, stories, synonyms, userdict
 from indexer.analysis import init_jieba, normalise
 from indexer.didyoumean import DidYouMean
 from indexer.documents import FACETS, MULTI_VALUED, stored_text
@@ -40,6 +40,7 @@ VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
 DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
 TIE_SLACK = 10       # hits fetched beyond the page, so equal scores can be ordered by date
 FACET_CACHE = 1024   # queries whose total and facets are kept until the next commit
+CORRECT_RATIO = 10   # a query that finds some is corrected in place when its correction finds 10× more
 FOLD_FIRST = 30      # best matches first looked at to fold a page into stories
 FOLD_WINDOW = 1000   # best matches at most looked at to fold a page into stories
 
@@ -226,8 +227,15 @@ class SearchEngine:
             for score, ref, fields in page_hits:
                 hits.append(hitmaker.hit(fields or snap.stored(ref), score, needles))
         suggestion = None
-        if (total < SUGGEST_BELOW or partial) and not parsed.empty:
+        if (total < SUGGEST_BELOW or partial) and not parsed.empty and query.near is None:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
+        if suggestion and query.correct and not _quoted(parsed) and query.near is None:
+            # fixed in place: the correction's results, with the way back to what was typed
+            fixed = self.search(replace(query, text=suggestion, correct=False))
+            if fixed.total and (total == 0 or partial or fixed.total >= CORRECT_RATIO * total):
+                fixed.corrected_from, fixed.took_ms = text, _ms(t0)
+                fixed.query = replace(fixed.query, correct=True)
+                return fixed
         return SearchResults(query, total, hits, dict(facets), _ms(t0), truncated_query=truncated,
                              partial=partial, suggestion=suggestion, stories=stories_total)
 
@@ -245,10 +253,6 @@ class SearchEngine:
             else:
                 ranked = self._ranked(snap, node, parsed, 0, window, rerank)
             fields = [f or snap.stored(r) for _, r, f in ranked]
-            if near is not None and not any(f["id"] == near for f in fields):
-                ref = snap.find(near)   # the story's own article, beyond the window
-                if ref is not None:
-                    ranked, fields = [(0.0, ref, None)] + ranked, [snap.stored(ref)] + fields
             groups = stories.fold([stories.signature(f) for f in fields])
             if len(groups) > need or window >= limit:
                 break
@@ -310,6 +314,11 @@ class SearchEngine:
         for name in fieldnames:
             yield from snap.terms(name)
 
+    def warm(self) -> None:
+        """Start building the "did you mean" vocabulary now (a server calls this
+        when it opens the index), so that the first typo does not wait for it."""
+        self.did_you_mean(wait=0)
+
     def did_you_mean(self, wait: float | None = None) -> DidYouMean | None:
         """The corrector over this index's vocabulary. It is built in a background
         thread on first use, and again after a switch to another generation or
@@ -332,7 +341,7 @@ class SearchEngine:
 
     def _build_dym(self, target: Path) -> None:
         try:
-            dym = DidYouMean(self.vocabulary())
+            dym = DidYouMean(self.vocabulary(), abbreviations=synonyms.abbreviations())
         except Exception:   # noqa: BLE001 - a closed or switched index: the next request retries
             log.exception("could not build the did-you-mean vocabulary")
             return
@@ -443,6 +452,11 @@ def _resolve(snap: Snapshot, node):
     if isinstance(node, plan.Scored):
         return plan.Scored(_resolve(snap, node.required), tuple(_resolve(snap, b) for b in node.bonus))
     return node
+
+
+def _quoted(parsed: ParsedQuery) -> bool:
+    """Whether the reader quoted a phrase: what is quoted is meant as typed."""
+    return any(c.phrase for g in parsed.groups for c in g) or any(c.phrase for c in parsed.excludes)
 
 
 def _signature(query: Query) -> tuple:

@@ -172,3 +172,33 @@ def expand(clause_text: str) -> list[str]:
     """The texts a query clause should also match, from ``data/dict/synonyms.txt``
     (read again when the file changes). The engine ORs each into the clause."""
     return default().expand(clause_text)
+
+
+#: What colleges drop when they abbreviate their names to letters (宜宾职业技术学院 →
+#: ybzy, the initials of 宜宾职业).
+_NAME_ENDINGS = ("技术学院", "学院", "大学", "学校")
+
+
+def initials(term: str) -> str:
+    """``宜职`` → ``yz``: the first letter of each character's pinyin."""
+    from pypinyin import Style, lazy_pinyin
+    return "".join(p[:1] for p in lazy_pinyin(term, style=Style.FIRST_LETTER, errors="ignore")).lower()
+
+
+def abbreviations() -> dict[str, list[str]]:
+    """Letters a reader types for a term of the synonym table (``ybzy`` for
+    宜宾职业技术学院, ``yz`` for 宜职): the initials of each Chinese term, and of
+    a college name without the ending it drops (技术学院, 学院 …)."""
+    out: dict[str, list[str]] = {}
+    table = default().table().table
+    for term in dict.fromkeys([*table, *(t for ts in table.values() for t in ts)]):
+        if not term or not all("\u4e00" <= ch <= "\u9fff" for ch in term):
+            continue
+        keys = {initials(term)}
+        for ending in _NAME_ENDINGS:
+            if term.endswith(ending) and len(term) - len(ending) >= 2:
+                keys.add(initials(term[: len(term) - len(ending)]))
+        for key in keys:
+            if len(key) >= 2 and term not in out.setdefault(key, []):
+                out[key].append(term)
+    return out

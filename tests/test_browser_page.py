@@ -2,10 +2,12 @@
 the app served by waitress on 127.0.0.1 from a real index): the snapshot opened
 from the results, dates typed as readers type them, title suggestions that open
 their article, the page that finds nothing, the help, 在结果中搜索, the subscribe
-page; each state photographed at 1280 and 360 px into tests/screenshots/."""
+page, one result per story (the fold, the story listed whole, folding off); each
+state photographed at 1280 and 360 px into tests/screenshots/."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -333,5 +335,84 @@ def test_the_feed_link_explains_and_gives_the_address(browser, base_url, watch, 
     page.get_by_role("link", name="返回搜索结果").click()
     page.wait_for_url("**/search?**")
     assert params(page.url) == {"q": ["实训"], "dept": [fx.ZZ]}
+    assert watch.problems == []
+    context.close()
+
+
+# -- H. one result per story -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def fold_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
+    """The app over the near-duplicates of tests/test_webui_fold.py."""
+    from tests import test_webui_fold as corpus
+    from webui import create_app
+
+    data_dir = tmp_path_factory.mktemp("browser-fold-data")
+    corpus.build(data_dir / "index")
+    app = create_app({"DATA_DIR": data_dir, "TODAY": corpus.TODAY, "SITES": corpus.SITES, "QUERY_LOG": False})
+    with fx.served(app) as url:
+        yield url
+    app.extensions["news_engine"].close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_story_once_its_fold_and_the_whole_story(browser, fold_url, watch, width):
+    from indexer.ids import article_id
+    from tests.test_webui_fold import ARTICLES, MEETING_STORY
+
+    context = context_for(browser, width)
+    page = watch(context.new_page(), fold_url)
+    page.goto(fold_url + "/search?q=产教融合")
+    titles = page.locator(".hit-title").all_inner_texts()
+    assert len(titles) == 3 == len(set(titles))
+    assert "找到约 6 条结果，合为 3 篇" in page.locator(".stats").inner_text()
+    assert page.locator("details.similar").count() == 2
+    fold = page.locator(".hit details.similar").filter(has_text="另有 2 篇相似新闻")
+    items = fold.locator("li")
+    assert items.count() == 2 and not items.first.is_visible()     # folded until asked
+    # by keyboard: the summary takes the focus, with its ring, and Enter opens it
+    summary = fold.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert fold.evaluate("d => d.open") and items.first.is_visible() and items.nth(1).is_visible()
+    assert summary.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    leader = params(fold.get_by_role("link", name="查看全部 3 篇").get_attribute("href"))["near"][0]
+    title_of = {article_id(a.url): a.title for a in ARTICLES}
+    assert sorted(items.locator("a").all_inner_texts()) == sorted(title_of[i] for i in MEETING_STORY - {leader})
+    assert all(t.get_attribute("datetime") for t in items.locator("time").all())
+    fits(page, "the open fold")
+    shot(page, f"fold-open-{width}")
+    # 查看全部: the story, one article a result
+    fold.get_by_role("link", name="查看全部 3 篇").click()
+    page.wait_for_url("**near=**")
+    assert params(page.url) == {"q": ["产教融合"], "near": [leader]}
+    assert page.locator(".hit").count() == 3 and page.locator("details.similar").count() == 0
+    assert "同一篇新闻的 3 篇文章" in page.locator(".near-note").inner_text()
+    fits(page, "the story listed whole")
+    shot(page, f"fold-story-{width}")
+    page.get_by_role("link", name="返回合并相似新闻的结果").click()
+    page.wait_for_url(lambda url: "near" not in params(url))
+    assert params(page.url) == {"q": ["产教融合"]}
+    # folding off, and a new query keeps it off
+    page.get_by_role("link", name="不合并相似新闻").click()
+    page.wait_for_url("**fold=0**")
+    assert page.locator(".hit").count() == 6 and page.locator("details.similar").count() == 0
+    page.locator("#q").fill("运动会")
+    page.locator("#q").press("Enter")
+    page.wait_for_url(lambda url: params(url).get("q") == ["运动会"])
+    assert params(page.url) == {"q": ["运动会"], "fold": ["0"]}
+    page.get_by_role("link", name="合并相似新闻").click()
+    page.wait_for_url(lambda url: "fold" not in params(url))
+    assert page.locator("details.similar summary").inner_text() == "另有 1 篇相似新闻"
+    assert watch.problems == []
+    context.close()
+
+
+def test_the_fold_opens_without_script(browser, fold_url, watch):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport=WIDTHS["mobile"])
+    page = watch(context.new_page(), fold_url)
+    page.goto(fold_url + "/search?q=产教融合")
+    fold = page.locator("details.similar").first
+    fold.locator("summary").click()
+    assert fold.evaluate("d => d.open") and fold.get_by_role("link", name=re.compile("^查看全部")).is_visible()
     assert watch.problems == []
     context.close()

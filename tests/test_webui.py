@@ -49,16 +49,18 @@ def hit_ids(data: dict) -> set[str]:
 # -- the JSON API ---------------------------------------------------------------
 def test_api_shape_is_exact(client):
     data = api(client, q="华中数控")
-    assert list(data) == ["query", "total", "page", "size", "took_ms", "hits", "facets",
-                          "partial", "suggestion", "truncated_query"]
+    assert list(data) == ["query", "total", "stories", "page", "size", "fold", "near", "took_ms", "hits",
+                          "facets", "partial", "suggestion", "truncated_query"]
     assert data["query"] == "华中数控"
     assert data["total"] == 3 and data["page"] == 1 and data["size"] == 10
+    assert data["stories"] == 3 and data["fold"] is True and data["near"] is None
     assert isinstance(data["took_ms"], (int, float))
     assert data["partial"] is False and data["suggestion"] is None
     assert data["truncated_query"] is False
     for hit in data["hits"]:
         assert list(hit) == ["id", "url", "title", "published", "department", "column", "site",
-                             "snippet", "attachment", "source", "college"]
+                             "snippet", "attachment", "source", "college", "similar"]
+        assert hit["similar"] == []
     assert list(data["facets"]) == ["department", "year", "column", "site"]
     for facet in data["facets"].values():
         for fv in facet:

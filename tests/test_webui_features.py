@@ -579,10 +579,11 @@ def test_every_page_has_a_json_twin(client):
 # -- random parameters, every endpoint: never a 5xx ---------------------------------------------
 _text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 _param = st.sampled_from(["q", "from", "to", "range", "dept", "column", "site", "sort", "page",
-                          "size", "title_only", "limit", "format"])
+                          "size", "title_only", "limit", "format", "fold", "near"])
 _value = st.one_of(_text, st.sampled_from(["", "1", "0", "50", "week", "month", "year", "date",
                                            "opensearch", "2024-07-01", "2023-02-29", fx.ZZ,
-                                           "luzhou", "-1", "1e3", "９"]))
+                                           "luzhou", "-1", "1e3", "９", "0" * 16,
+                                           fx.id_of_title("数控实训基地通过省级验收").upper()]))
 
 
 @settings(max_examples=120, deadline=None,

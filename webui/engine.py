@@ -51,6 +51,7 @@ class EngineHolder:
         if self._engine is None:
             try:
                 self._engine = SearchEngine(self.index_dir)
+                self._engine.warm()   # the first typo does not wait for the vocabulary
                 self._missing = None
                 log.info("opened the index at %s", self.index_dir)
             except (IndexMissing, EngineUnavailable) as exc:   # retried at the next interval

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.datastructures import MultiDict
 
 from indexer.results import MAX_QUERY_CHARS, Query
-from webui import search_view
+from webui import folding, search_view
 from webui.params import MAX_PARAM_CHARS, ParamError, SearchParams, encode, from_form
 
 bp = Blueprint("pages", __name__)
@@ -27,7 +27,7 @@ def home() -> str:
     if cached is not None and cached[0] == key and key[0] is not None:
         latest = cached[1]
     else:
-        latest = eng.search(Query(sort="date", size=LATEST))
+        latest = eng.search(Query(sort="date", size=LATEST, fold=True))   # each story once
         current_app.extensions["news_latest"] = (key, latest)
     return render_template("home.html", latest=latest, info=info, q="",
                            api_url=url_for("api.search", sort="date", size=LATEST))
@@ -59,8 +59,11 @@ def search() -> Response | str | tuple[str, int]:
     if formed is not None or sorted(canonical) != sorted(sent):
         return redirect(_search_href(canonical))
     results = search_view.run(sp.query, log=True)
-    return render_template("search.html", max_query_chars=MAX_QUERY_CHARS,
-                           **search_view.page_context(sp, results))
+    return render_template("search.html", max_query_chars=MAX_QUERY_CHARS, **_results_context(sp, results))
+
+
+def _results_context(sp: SearchParams, results) -> dict:
+    return {**search_view.page_context(sp, results), **folding.context(sp, results)}
 
 
 def _canonical_but_dates(pairs: list[tuple[str, str]], exc: ParamError) -> list[tuple[str, str]]:
@@ -83,7 +86,7 @@ def _bad_dates(args: MultiDict, exc: ParamError) -> tuple[str, int]:
     except ParamError:
         raise exc from None
     results = search_view.run(sp.query)
-    context = search_view.page_context(sp, results)
+    context = _results_context(sp, results)
     typed = {name: (args.get(name) or "")[:MAX_PARAM_CHARS] for name in ("from", "to")}
     context["date_error"] = exc.zh
     context["typed_dates"] = typed

@@ -16,6 +16,10 @@ URL query string works against ``/search`` and ``/api/search``::
     page         1, 2, …
     size         1 … MAX_PAGE_SIZE
     title_only   1 to search titles only
+    fold         0 to list near-duplicate articles one by one (default: one result a
+                 story, the others folded under it; see :mod:`indexer.stories`)
+    near         an article id (16 hex digits): that story's articles, one a result
+                 (the fold's 查看全部 link; folding is then off)
 
 Every way a parameter can be wrong raises :class:`ParamError` with one message in
 Chinese and English; nothing else is raised for any input.
@@ -42,6 +46,8 @@ MAX_TEXT_PARAM_CHARS = 10_000
 #: The longest value of any other parameter (a department name, a date, a number).
 MAX_PARAM_CHARS = 200
 DEFAULT_SIZE = 10
+#: one result a story unless the address says fold=0
+DEFAULT_FOLD = True
 #: Dates outside these are refused: no news is that old, and the far end of the
 #: calendar overflows date arithmetic.
 MIN_DATE = date(1900, 1, 1)
@@ -65,8 +71,9 @@ NARROWING = ("range", "from", "to", "dept", "column", "site", "title_only")
 #: what each parameter is called on the page (its messages name no URL parameter)
 LABELS = {"q": "搜索词", "from": "起始日期", "to": "截止日期", "range": "日期范围", "dept": "部门",
           "column": "栏目", "site": "学校", "sort": "排序方式", "page": "页码", "size": "每页条数",
-          "title_only": "“只搜标题”"}
+          "title_only": "“只搜标题”", "fold": "“合并相似新闻”", "near": "相似新闻的编号"}
 _INT_RE = re.compile(r"[+]?\d{1,9}", re.ASCII)
+_ID_RE = re.compile(r"[0-9a-f]{16}", re.ASCII)
 _TRUE = {"1", "true", "on", "yes"}
 _FALSE = {"", "0", "false", "off", "no"}
 
@@ -249,16 +256,34 @@ def parse_query(args: Args) -> Query:
                          f"page × size may not exceed {MAX_RESULT_WINDOW}; narrow the search",
                          "page")
 
-    raw_title_only = _single(args, "title_only").lower()
-    if raw_title_only in _TRUE:
-        title_only = True
-    elif raw_title_only in _FALSE:
-        title_only = False
-    else:
-        raise ParamError("“只搜标题”的取值只能是 1 或 0", "'title_only' must be 1 or 0", "title_only")
+    title_only = _flag(args, "title_only", False)
+    near = _single(args, "near").lower() or None
+    if near is not None and not _ID_RE.fullmatch(near):
+        raise ParamError(f"相似新闻的编号“{near[:40]}”无效，应为 16 位十六进制数字",
+                         f"'near' must be an article id of 16 hex digits, got {near[:40]!r}", "near")
+    # listing one story whole is the fold undone: near implies fold=0
+    fold = _flag(args, "fold", DEFAULT_FOLD) and near is None
 
     return Query(text=text, date_from=date_from, date_to=date_to, sort=sort, page=page,
-                 size=size, title_only=title_only, **filters)
+                 size=size, title_only=title_only, fold=fold, near=near, **filters)
+
+
+def _flag(args: Args, name: str, default: bool) -> bool:
+    raw = _single(args, name).lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    label = LABELS[name]
+    raise ParamError(f"{label}的取值只能是 1 或 0", f"'{name}' must be 1 or 0", name)
+
+
+def new_query(**fields: object) -> Query:
+    """A :class:`Query` with the defaults of the page and the API (folded), for a
+    search that starts afresh (a suggestion, 热门搜索, 清除全部)."""
+    return Query(**{"fold": DEFAULT_FOLD, **fields})  # type: ignore[arg-type]
 
 
 def query_pairs(query: Query, range: str | None = None, **changes: object) -> list[tuple[str, str]]:
@@ -280,6 +305,10 @@ def query_pairs(query: Query, range: str | None = None, **changes: object) -> li
         pairs.extend((name, v or NO_DEPARTMENT) for v in values[field])  # type: ignore[union-attr]
     if values["title_only"]:
         pairs.append(("title_only", "1"))
+    if values["near"]:
+        pairs.append(("near", str(values["near"])))   # (fold=0 implied)
+    elif values["fold"] != DEFAULT_FOLD:
+        pairs.append(("fold", "1" if values["fold"] else "0"))
     default_sort = "relevance" if values["text"] else "date"
     if values["sort"] != default_sort:
         pairs.append(("sort", str(values["sort"])))

@@ -21,8 +21,8 @@ from indexer.search import SearchEngine
 from webui.dates import HTML_PATTERN as DATE_PATTERN
 from webui.engine import EngineHolder
 from webui.filters import NO_DEPARTMENT, college, paragraphs
-from webui.params import (NARROWING, RANGES, SIZES, SearchParams, encode, parse_params, query_pairs,
-                          today_in_beijing)
+from webui.params import (NARROWING, RANGES, SIZES, SearchParams, encode, new_query, parse_params,
+                          query_pairs, today_in_beijing)
 from webui.querylog import QueryLog
 
 #: Departments (and columns) shown before the rest fold away under "更多".
@@ -63,6 +63,10 @@ def run(query: Query, log: bool = False) -> SearchResults:
     if (query.page - 1) * query.size >= results.total:
         # Past the last page: nothing (never a repeat of the last page).
         results.hits = []
+    if query.near:
+        # one story's articles: the words were searched (and counted) on the page it came from
+        results.suggestion = None
+        return results
     # Only a query's own first page is counted: its result count then says what the
     # words find, whatever filters a reader adds afterwards.
     unfiltered = not (query.date_from or query.date_to or query.departments or query.columns
@@ -146,15 +150,20 @@ def hit_json(h: Hit) -> dict[str, Any]:
     return {"id": h.id, "url": h.url, "title": h.title_html, "published": h.published,
             "department": h.department, "column": h.column, "site": h.site,
             "snippet": h.snippet_html, "attachment": h.attachment, "source": h.source,
-            "college": college(h.site)}
+            "college": college(h.site),
+            "similar": [{"id": s["id"], "url": s["url"], "title": s.get("title") or "",
+                         "published": s.get("published")} for s in h.similar]}
 
 
 def results_json(query: Query, results: SearchResults) -> dict[str, Any]:
     return {
         "query": query.text,
         "total": results.total,
+        "stories": results.stories,
         "page": query.page,
         "size": query.size,
+        "fold": query.fold,
+        "near": query.near,
         "took_ms": results.took_ms,
         "hits": [hit_json(h) for h in results.hits],
         "facets": {name: [{"value": f.value, "count": f.count}
@@ -236,9 +245,14 @@ def narrowing_pairs(sp: SearchParams) -> list[tuple[str, str]]:
     return [(k, v) for k, v in search_pairs(sp) if k in NARROWING]
 
 
+#: the parameters that say how to show a search, not what it finds: a new query keeps them
+DISPLAY = ("sort", "size", "fold")
+
+
 def display_pairs(sp: SearchParams) -> list[tuple[str, str]]:
-    """The parameters of ``sp`` that say how to show it (sort, size): a new query keeps them."""
-    return [(k, v) for k, v in search_pairs(sp) if k in ("sort", "size")]
+    """The parameters of ``sp`` that say how to show it (sort, size, fold=0): a new
+    query keeps them (one story's list, ``near``, it does not)."""
+    return [(k, v) for k, v in search_pairs(sp) if k in DISPLAY]
 
 
 def words_only(sp: SearchParams) -> tuple[str, int] | None:
@@ -289,9 +303,24 @@ def last_page(query: Query, total: int) -> int:
     return max(1, min(math.ceil(total / query.size), MAX_RESULT_WINDOW // query.size))
 
 
-def pagination(sp: SearchParams, total: int) -> dict[str, Any]:
+def counted(results: SearchResults) -> int:
+    """What the pages of ``results`` count: stories when they are folded and every
+    match was folded, else articles (more than the stories: the last pages may be
+    empty; :func:`pagination` stops at the first short page)."""
+    if results.query.fold and results.stories is not None:
+        return results.stories
+    return results.total
+
+
+def pagination(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
     query = sp.query
+    total = counted(results)
     last = last_page(query, total)
+    if query.fold and total:   # the count may be the articles': a short or empty page is past it
+        if not results.hits and query.page > 1:
+            last = min(last, query.page - 1)
+        elif len(results.hits) < query.size:
+            last = min(last, query.page)
     start = max(1, min(query.page - PAGE_WINDOW // 2, last - PAGE_WINDOW + 1))
     end = min(last, start + PAGE_WINDOW - 1)
     return {
@@ -417,7 +446,7 @@ def advice(sp: SearchParams, results: SearchResults) -> list[Advice]:
         out.append(Advice(f"学校（{'、'.join(college(s) for s in q.sites)}）", total("site"),
                           search_url(sp, sites=())))
     if q.title_only and q.text:
-        wider = engine().search(replace(q, title_only=False, page=1, size=1))
+        wider = engine().search(replace(q, title_only=False, page=1, size=1, fold=False, near=None))
         out.append(Advice("“只搜标题”", wider.total, search_url(sp, title_only=False)))
     return [a for a in out if a.count > 0]
 
@@ -434,20 +463,21 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
     sites = _options(query.sites, results.facets.get("site", []), college)
     filtered = bool(query.date_from or query.date_to or query.departments or query.columns
                     or query.sites or query.title_only)
-    empty = not results.hits and not (results.total and query.page > last_page(query, results.total))
+    pager = pagination(sp, results)
+    empty = not results.hits and not pager["beyond"]
     plain = words_only(sp) if empty else None
     chip_list = chips(sp)
     advice_list = advice(sp, results) if empty and filtered else []
     # all the filters at once, when no single one says it (one filter, or none worth dropping)
     offer_clear = empty and filtered and (len(chip_list) > 1 or not advice_list)
-    unfiltered = engine().count(Query(text=query.text)) if offer_clear and query.text else 0
+    unfiltered = engine().count(new_query(text=query.text)) if offer_clear and query.text else 0
     return {
         "sp": sp,
         "query": query,
         "q": query.text,
         "page": query.page,
         "results": results,
-        "pager": pagination(sp, results.total),
+        "pager": pager,
         "departments": visible,
         "more_departments": more,
         "columns": [c for c in columns if c.value],
@@ -459,8 +489,8 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "offer_clear": offer_clear,
         "sizes": size_options(query),
         "filtered": filtered,
-        "clear_url": search_url(SearchParams(Query(text=query.text, sort=query.sort,
-                                                   size=query.size))),
+        "clear_url": search_url(SearchParams(new_query(text=query.text, sort=query.sort,
+                                                       size=query.size, fold=query.fold or bool(query.near)))),
         "sort_urls": {s: search_url(sp, sort=s) for s in ("relevance", "date")},
         "suggestion_url": (search_url(SearchParams(replace(query, text=results.suggestion)))
                            if results.suggestion else None),
@@ -471,7 +501,7 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "custom_dates": not sp.range,
         "empty": empty,
         "snapshot_url": lambda hit: snapshot_url(sp, hit),
-        "trending": [(t, search_url(SearchParams(Query(text=t)))) for t in trending(query.text)]
+        "trending": [(t, search_url(SearchParams(new_query(text=t)))) for t in trending(query.text)]
                     if empty else [],
         "words_only": (plain[0], plain[1], search_url(sp, text=plain[0])) if plain else None,
         "unfiltered_count": unfiltered,
@@ -480,7 +510,8 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         # the query box: the query it shows, and what a new query keeps
         "prev": query.text,
         "within": filtered,
-        "carry": display_pairs(sp) if empty else [],   # (the sort and size fields are not shown)
+        # (the sort and size fields are not shown on an empty page; fold=0 never is)
+        "carry": display_pairs(sp) if empty else [(k, v) for k, v in display_pairs(sp) if k == "fold"],
         "date_pattern": DATE_PATTERN,
         "date_error": None,
         "typed_dates": {},
