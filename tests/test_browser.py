@@ -210,8 +210,14 @@ def test_suggestions_by_keyboard_and_mouse(browser, base_url, watch):
     page.get_by_role("option", name="产教融合").first.click()
     page.wait_for_url(lambda url: params(url).get("q") == ["产教融合"])
 
-    # a search that finds nothing offers the popular query it resembles
+    # a typo shows the corrected results at once, with the way back to what was typed,
+    # and that page offers the correction again
     page.goto(base_url + "/search?q=产教融和")
+    assert page.locator(".corrected").inner_text().startswith("以下是“产教融合”的结果")
+    assert page.locator(".hit").count() == 10
+    page.locator(".corrected a").click()
+    page.wait_for_url(lambda url: params(url).get("typed") == ["1"])
+    assert page.locator(".hit").count() == 0
     link = page.locator(".suggestion a")
     assert link.inner_text() == "产教融合"
     link.click()

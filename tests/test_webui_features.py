@@ -295,17 +295,20 @@ def test_top_queries_command(app, client, capsys):
 def test_did_you_mean_from_popular_queries(client):
     for n in range(2):
         client.get("/search", query_string={"q": "产教融合"}, **reader(n))
-    data = api(client, q="产教融和")
+    # as typed (仍然搜索): the suggestion, and a link to it that corrects again
+    data = api(client, q="产教融和", typed="1")
     assert data["total"] == 0 and data["suggestion"] == "产教融合"
-    html = text(client, "/search", q="产教融和")
+    html = text(client, "/search", q="产教融和", typed="1")
     link = re.search(r'您是不是要找：<a href="([^"]*)">产教融合</a>', html)
-    assert link and parse_qs(urlsplit(unescape(link.group(1))).query) == {"q": ["产教融合"]}
+    assert link and parse_qs(urlsplit(unescape(link.group(1))).query) == {"q": ["产教融合"], "typed": ["1"]}
+    # by default the page shows the corrected results at once
+    assert api(client, q="产教融和")["corrected_from"] == "产教融和"
 
 
 def test_did_you_mean_from_the_index_vocabulary(client):
-    data = api(client, q="chanjiaoronghe")        # pinyin, never searched before
+    data = api(client, q="chanjiaoronghe", typed="1")        # pinyin, never searched before
     assert data["total"] == 0 and data["suggestion"] == "产教融合"
-    html = text(client, "/search", q="产教容合 实训")
+    html = text(client, "/search", q="产教容合 实训", typed="1")
     assert re.search(r'您是不是要找：<a href="[^"]*">产教融合 实训</a>', html)
 
 

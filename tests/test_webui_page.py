@@ -246,7 +246,7 @@ def test_three_readers_make_a_trending_query(client):
     assert re.findall(r'<a href="([^"]*)">([^<]*)</a>', trending) == [
         ("/search?q=%E4%BA%A7%E6%95%99%E8%9E%8D%E5%90%88", "产教融合")]
     # and "did you mean" from what others searched
-    assert client.get("/api/search?q=产教融和").get_json()["suggestion"] == "产教融合"
+    assert client.get("/api/search?q=产教融和&typed=1").get_json()["suggestion"] == "产教融合"
 
 
 def test_client_keys_are_daily_hmacs(tmp_path):
@@ -366,7 +366,7 @@ def test_the_empty_page_offers_the_words_alone(client):
 
 
 def test_the_empty_page_offers_did_you_mean(client):
-    html = page(client, "/search?q=chanjiaoronghe")
+    html = page(client, "/search?q=chanjiaoronghe&typed=1")   # as typed: not corrected in place
     assert re.search(r'<li class="suggestion">您是不是要找：<a href="[^"]*">产教融合</a></li>', html)
     assert "找到约" not in html
 

@@ -71,7 +71,7 @@ NARROWING = ("range", "from", "to", "dept", "column", "site", "title_only")
 #: what each parameter is called on the page (its messages name no URL parameter)
 LABELS = {"q": "搜索词", "from": "起始日期", "to": "截止日期", "range": "日期范围", "dept": "部门",
           "column": "栏目", "site": "学校", "sort": "排序方式", "page": "页码", "size": "每页条数",
-          "title_only": "“只搜标题”", "fold": "“合并相似新闻”", "near": "相似新闻的编号"}
+          "title_only": "“只搜标题”", "typed": "“仍然搜索”", "fold": "“合并相似新闻”", "near": "相似新闻的编号"}
 _INT_RE = re.compile(r"[+]?\d{1,9}", re.ASCII)
 _ID_RE = re.compile(r"[0-9a-f]{16}", re.ASCII)
 _TRUE = {"1", "true", "on", "yes"}
@@ -264,8 +264,11 @@ def parse_query(args: Args) -> Query:
     # listing one story whole is the fold undone: near implies fold=0
     fold = _flag(args, "fold", DEFAULT_FOLD) and near is None
 
+    # a typo is fixed in place unless the reader asked for what was typed (仍然搜索)
+    correct = not _flag(args, "typed", False)
+
     return Query(text=text, date_from=date_from, date_to=date_to, sort=sort, page=page,
-                 size=size, title_only=title_only, fold=fold, near=near, **filters)
+                 size=size, title_only=title_only, fold=fold, near=near, correct=correct, **filters)
 
 
 def _flag(args: Args, name: str, default: bool) -> bool:
@@ -283,7 +286,7 @@ def _flag(args: Args, name: str, default: bool) -> bool:
 def new_query(**fields: object) -> Query:
     """A :class:`Query` with the defaults of the page and the API (folded), for a
     search that starts afresh (a suggestion, 热门搜索, 清除全部)."""
-    return Query(**{"fold": DEFAULT_FOLD, **fields})  # type: ignore[arg-type]
+    return Query(**{"fold": DEFAULT_FOLD, "correct": True, **fields})  # type: ignore[arg-type]
 
 
 def query_pairs(query: Query, range: str | None = None, **changes: object) -> list[tuple[str, str]]:
@@ -309,6 +312,8 @@ def query_pairs(query: Query, range: str | None = None, **changes: object) -> li
         pairs.append(("near", str(values["near"])))   # (fold=0 implied)
     elif values["fold"] != DEFAULT_FOLD:
         pairs.append(("fold", "1" if values["fold"] else "0"))
+    if values["text"] and not values["correct"]:
+        pairs.append(("typed", "1"))   # what was typed, not its correction
     default_sort = "relevance" if values["text"] else "date"
     if values["sort"] != default_sort:
         pairs.append(("sort", str(values["sort"])))

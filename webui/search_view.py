@@ -171,6 +171,8 @@ def results_json(query: Query, results: SearchResults) -> dict[str, Any]:
                    for name in ("department", "year", "column", "site")},
         "partial": bool(results.partial),
         "suggestion": results.suggestion,
+        "corrected_from": results.corrected_from,
+        "corrected_query": results.query.text if results.corrected_from else None,
         "truncated_query": bool(results.truncated_query),
     }
 
@@ -494,6 +496,7 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "sort_urls": {s: search_url(sp, sort=s) for s in ("relevance", "date")},
         "suggestion_url": (search_url(SearchParams(replace(query, text=results.suggestion)))
                            if results.suggestion else None),
+        "typed_url": search_url(sp, correct=False) if results.corrected_from else None,
         "feed_url": search_url(sp, endpoint="feeds.feed", page=1,
                                sort="relevance" if query.text else "date"),
         "api_url": search_url(sp, endpoint="api.search", page=query.page),
