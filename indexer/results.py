@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-SORTS = ("relevance", "date")
+SORTS = ("relevance", "date", "oldest")   # best first, newest first, oldest first
 MAX_QUERY_CHARS = 200     # longer queries are cut, and the answer says so
 MAX_PAGE_SIZE = 50
 MAX_RESULT_WINDOW = 1000  # page * size may not reach past this

@@ -25,7 +25,7 @@ from indexer import hits as hitmaker
 from indexer import plan, proximity, stories, synonyms, userdict
 from indexer.analysis import init_jieba, normalise
 from indexer.didyoumean import DidYouMean
-from indexer.documents import FACETS, MULTI_VALUED, stored_text
+from indexer.documents import FACETS, MULTI_VALUED, NO_DATE, stored_text
 from indexer.engines import Snapshot
 from indexer.index import (IndexVersionError, dictionary_note, engine_of, engine_version, exists,
                            expect_engine, read_meta)
@@ -182,7 +182,8 @@ class SearchEngine:
                                  _ms(t0), truncated_query=truncated)
         snap = self._snap()
         filters = plan.filters(query)
-        by_date = query.sort == "date" or parsed.empty
+        by_date = query.sort in ("date", "oldest") or parsed.empty
+        oldest = query.sort == "oldest"
         required = _resolve(snap, plan.positive(parsed, query.title_only))
         needles = plan.needles(parsed)
         # the total and facets of a query, kept until the next commit: its other
@@ -205,7 +206,7 @@ class SearchEngine:
                 node = plan.scored(node, plan.bonus(parsed, query.title_only))
             rerank = len(parsed.groups) > 1 and not partial
             groups, stories_total = self._stories(snap, node, parsed, by_date, rerank, start + size, total,
-                                                  query.near)
+                                                  query.near, oldest)
             if query.near is not None:   # the fold's "all" link: its story, one article a hit
                 members = next((g for g in groups if any(f["id"] == query.near for _, f in g)), [])
                 total, stories_total = len(members), 1 if members else 0
@@ -219,7 +220,7 @@ class SearchEngine:
         elif start < total:
             node = plan.all_of([required] + list(filters.values()))
             if by_date:
-                page_hits = [(0.0, r, None) for r in self._by_date(snap, node, start, size)]
+                page_hits = [(0.0, r, None) for r in self._by_date(snap, node, start, size, oldest)]
             else:
                 node = plan.scored(node, plan.bonus(parsed, query.title_only))
                 near = start < proximity.RERANK and len(parsed.groups) > 1 and not partial
@@ -240,7 +241,7 @@ class SearchEngine:
                              partial=partial, suggestion=suggestion, stories=stories_total)
 
     def _stories(self, snap: Snapshot, node, parsed: ParsedQuery, by_date: bool, rerank: bool, need: int,
-                 total: int, near: str | None) -> tuple[list[list[tuple[float, dict]]], int | None]:
+                 total: int, near: str | None, oldest: bool = False) -> tuple[list[list[tuple[float, dict]]], int | None]:
         """The query's best matches folded into stories (:func:`stories.fold`),
         enough of them for ``need`` stories (or, for ``near``, the whole window), and
         how many stories all the matches make when the window held every one.
@@ -249,7 +250,7 @@ class SearchEngine:
         window = limit if near is not None else min(limit, max(2 * need, FOLD_FIRST))
         while True:
             if by_date:
-                ranked = [(0.0, r, None) for r in self._by_date(snap, node, 0, window)]
+                ranked = [(0.0, r, None) for r in self._by_date(snap, node, 0, window, oldest)]
             else:
                 ranked = self._ranked(snap, node, parsed, 0, window, rerank)
             fields = [f or snap.stored(r) for _, r, f in ranked]
@@ -261,20 +262,36 @@ class SearchEngine:
         return folded, (len(groups) if window >= total else None)
 
     @staticmethod
-    def _by_date(snap: Snapshot, node, start: int, size: int) -> list:
-        """The page of ``node``'s matches, newest first; articles of the same date
-        by id, the same way whatever page is asked for and whatever the engine."""
+    def _by_date(snap: Snapshot, node, start: int, size: int, oldest: bool = False) -> list:
+        """The page of ``node``'s matches, newest (or ``oldest``) first; articles of
+        the same date by id, the same way whatever page is asked for and whatever
+        the engine. Articles without a date come last either way."""
         need = start + size
+        if oldest:
+            dated = plan.all_of([node, plan.Range("published", 0, None)])
+            refs = SearchEngine._dated(snap, dated, need, snap.oldest, 1)
+            if len(refs) < need:   # then the undated ones, by id
+                undated = snap.refs(plan.all_of([node, plan.Range("published", None, NO_DATE)]))
+                ids = snap.ids(undated)
+                refs += [r for _, r in sorted(zip(ids, undated), key=lambda x: x[0])][:need - len(refs)]
+            return refs[start:need]
+        return SearchEngine._dated(snap, node, need, snap.newest, -1)[start:need]
+
+    @staticmethod
+    def _dated(snap: Snapshot, node, need: int, fetch_fn, sign: int) -> list:
+        """The first ``need`` matches by ``published`` (``sign`` 1: ascending, -1:
+        descending), ties by id: every match as old (new) as the last one needed
+        is fetched, so that pages agree."""
         fetch = need + TIE_SLACK
         while True:
-            refs = snap.newest(node, fetch)
+            refs = fetch_fn(node, fetch)
             pubs = snap.published(refs)
-            if len(refs) < fetch or pubs[-1] < pubs[min(need, len(refs)) - 1]:
+            if len(refs) < fetch or sign * pubs[-1] > sign * pubs[min(need, len(refs)) - 1]:
                 break
             fetch *= 4
         ids = snap.ids(refs)
-        order = sorted(range(len(refs)), key=lambda i: (-pubs[i], ids[i]))
-        return [refs[i] for i in order[start:need]]
+        order = sorted(range(len(refs)), key=lambda i: (sign * pubs[i], ids[i]))
+        return [refs[i] for i in order[:need]]
 
     @staticmethod
     def _ranked(snap: Snapshot, node, parsed: ParsedQuery, start: int, size: int, near: bool) -> list[tuple]:

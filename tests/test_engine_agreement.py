@@ -77,7 +77,7 @@ def answer(e: SearchEngine, q: Query) -> dict:
     out = {"total": res.total, "partial": res.partial, "suggestion": res.suggestion,
            "facets": {n: [(v.value, v.count) for v in vals] for n, vals in res.facets.items()},
            "facet_counts": e.facet_counts(q), "match_ids": e.match_ids(q), "count": e.count(q)}
-    if q.sort == "date" or not (q.text or "").strip():
+    if q.sort in ("date", "oldest") or not (q.text or "").strip():
         out["hits"] = [(h.id, h.published, h.title_html, h.snippet_html, h.attachment) for h in res.hits]
     elif res.total <= len(res.hits) + (q.page - 1) * q.size and q.page == 1:
         out["hit_set"] = sorted(h.id for h in res.hits)    # every hit on this page: the same ones
@@ -103,7 +103,7 @@ def other_than(name: str) -> str:
 def variants(q: Query, depts: list[str], columns: list[str], dates: tuple[date, date],
              rnd: random.Random, k: int | None = None) -> list[Query]:
     """``q`` as it is, and with filters: a department, a date range, a column,
-    titles only, sort=date pages 1 and 2 (``k`` of them, drawn with ``rnd``)."""
+    titles only, sort=date and sort=oldest pages 1 and 2 (``k`` of them, drawn with ``rnd``)."""
     base = replace(q, size=PAGE)
     more = [replace(base, departments=(rnd.choice(depts),)),
             replace(base, departments=tuple(rnd.sample(depts, min(2, len(depts))))),
@@ -114,7 +114,8 @@ def variants(q: Query, depts: list[str], columns: list[str], dates: tuple[date, 
             replace(base, title_only=True),
             replace(base, departments=(rnd.choice(depts),), date_from=dates[0], columns=(rnd.choice(columns),)),
             replace(base, sort="date"), replace(base, sort="date", page=2),
-            replace(base, sort="date", page=2, departments=(rnd.choice(depts),))]
+            replace(base, sort="date", page=2, departments=(rnd.choice(depts),)),
+            replace(base, sort="oldest"), replace(base, sort="oldest", page=2)]
     if k is not None:
         more = rnd.sample(more, min(k, len(more)))
     return [base] + more

@@ -57,6 +57,26 @@ def test_and_then_partial(engine):
     assert res.partial and titles(res) == ["华中数控校企合作"]
 
 
+def test_oldest_first_with_the_undated_last(tmp_path, engine_name):
+    days = ["2023-05-01", None, "2021-01-01", "2023-05-01", None, "2022-07-01", "2021-01-01"]
+    arts = [Article(url=f"http://x/{i}", site="demo", title=f"产教融合第{i}篇", body="产教融合。", published=d)
+            for i, d in enumerate(days)]
+    build_index(arts, tmp_path / "ix", engine=engine_name)
+    e = SearchEngine(tmp_path / "ix")
+    try:
+        for text in ("产教融合", ""):
+            whole = e.search(Query(text=text, sort="oldest", size=20))
+            got = [h.published for h in whole.hits]
+            assert [p for p in got if p] == sorted(p for p in days if p) and got[-2:] == [None, None]
+            paged = [h.id for page in (1, 2, 3) for h in e.search(Query(text=text, sort="oldest", size=3,
+                                                                          page=page)).hits]
+            assert paged == [h.id for h in whole.hits]
+            newest = [h.published for h in e.search(Query(text=text, sort="date", size=20)).hits]
+            assert newest[:5] == sorted((p for p in days if p), reverse=True) and newest[-2:] == [None, None]
+    finally:
+        e.close()
+
+
 def test_nothing_found_shows_the_facets_of_every_word(engine):
     """Neither every word nor some of them match in the chosen department: the
     facets are those of every word (what choosing another department would

@@ -56,6 +56,9 @@ class Snapshot(Protocol):
     def newest(self, node: Node, limit: int) -> list[object]:
         """The refs of the ``limit`` newest matches (by ``published``), newest first."""
 
+    def oldest(self, node: Node, limit: int) -> list[object]:
+        """The refs of the ``limit`` oldest matches (by ``published``), oldest first."""
+
     def count(self, node: Node) -> int: ...
 
     def refs(self, node: Node) -> list[object]:

@@ -690,6 +690,15 @@ class OpenSearchSnapshot:
             self._pub[h["_id"]] = int(h["sort"][0])
         return self._handed_out([h["_id"] for h in hits])
 
+    def oldest(self, node, limit: int):
+        if limit <= 0:
+            return []
+        hits = self._hits(node, limit, [{"published": "asc"}, {"key": "asc"}], scored=False,
+                          source=limit <= WITH_SOURCE)
+        for h in hits:
+            self._pub[h["_id"]] = int(h["sort"][0])
+        return self._handed_out([h["_id"] for h in hits])
+
     def count(self, node) -> int:
         res = self._search(node, {"size": 0, "track_total_hits": True})
         return int(res["hits"]["total"]["value"])

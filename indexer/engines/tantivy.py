@@ -151,6 +151,13 @@ class TantivySnapshot:
                              order_by_field="published", order=tantivy.Order.Desc)
         return [a for _, a in res.hits]
 
+    def oldest(self, node, limit: int):
+        if limit <= 0:
+            return []
+        res = self._s.search(self.query(node), limit=limit, count=False,
+                             order_by_field="published", order=tantivy.Order.Asc)
+        return [a for _, a in res.hits]
+
     def count(self, node) -> int:
         return self._s.search(self.query(node), limit=1, count=True).count
 

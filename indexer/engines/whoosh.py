@@ -429,6 +429,12 @@ class WhooshSnapshot:
         pub = self._column("published")
         return heapq.nlargest(limit, self.docs(node), key=pub.__getitem__)
 
+    def oldest(self, node, limit: int):
+        if limit <= 0:
+            return []
+        pub = self._column("published")
+        return heapq.nsmallest(limit, self.docs(node), key=pub.__getitem__)
+
     def count(self, node) -> int:
         return len(self.docs(node))
 
