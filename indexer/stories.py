@@ -24,6 +24,7 @@ from simhash import Simhash
 
 MAX_DISTANCE = 6      # bits two fingerprints may differ by and still be one story (at most 7: bands)
 MIN_GRAMS = 40        # distinct grams a text needs before its fingerprint means anything
+MAX_WEIGHT = 255      # the largest weight the simhash library takes (it keeps 8 bits)
 MIN_TITLE = 6         # characters a title needs before equal titles mean one story
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -33,7 +34,8 @@ def fingerprint(grams: Mapping[str, int]) -> str | None:
     as 16 hex digits; None for a text too short to tell stories apart by."""
     if len(grams) < MIN_GRAMS:
         return None
-    return format(Simhash(list(grams.items()), f=64).value, "016x")
+    # the library keeps a weight in 8 bits: a gram 300 times in a long table is 255
+    return format(Simhash([(g, min(c, MAX_WEIGHT)) for g, c in grams.items()], f=64).value, "016x")
 
 
 def title_key(title: str | None) -> str | None:

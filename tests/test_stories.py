@@ -48,6 +48,8 @@ def test_fingerprints_tell_near_from_far():
     assert a and b and c
     assert (int(a, 16) ^ int(b, 16)).bit_count() <= MAX_DISTANCE < (int(a, 16) ^ int(c, 16)).bit_count()
     assert fp("短讯。") is None          # too short to say
+    # a gram repeated hundreds of times (a long table of 计算…) is weighed, never refused
+    assert fp(TEXT + "计算机科学，" * 400) is not None
     assert title_key("通知") is None and title_key("关于 开展…工作的通知！") == "关于开展工作的通知"
     assert similar(("关于开展工作的通知", None), ("关于开展工作的通知", None))
     assert not similar((None, None), (None, None))
