@@ -8,12 +8,16 @@ Phases (each prints a line as it ends; a table and one JSON line come last):
 
 corpus   the synthetic corpus of ``bench/corpus.py`` loaded into the crawl store
          (reused when the data directory already holds it)
+calibration  the corpus against the real stories it was learned from (``bench/calibrate.py``):
+         document frequencies of the 1,000 most frequent and 1,000 mid-frequency words, and
+         the share of the corpus each query of the mix matches, each within 2x of the real
+         figure (once, at the first size)
 floor    jieba precise mode (``jieba.lcut``) over title + body of a sample, one process
 stock    Whoosh with jieba's stock ``ChineseAnalyzer``, default settings, title and body
          stored, over a sample
 build    ``news-indexer reindex`` as a child process: wall time, peak RSS and CPU of the
          child (``os.wait4``), index bytes on disk against the UTF-8 bytes of title + body
-queries  a deterministic, realistic mix drawn from the corpus, through ``/api/search``
+queries  a deterministic mix drawn from the real stories (``corpus.draw_queries``), through ``/api/search``
          of the Flask app (``app.test_client()``, facets and highlights included)
 fts5     SQLite FTS5 ``trigram`` over the same articles: for each query a count and the
          top 10 by date (2-character terms fall back to ``LIKE``, as FTS5 users do);
@@ -37,7 +41,6 @@ import json
 import os
 import pstats
 import random
-import re
 import shutil
 import socket
 import sqlite3
@@ -59,6 +62,7 @@ for p in (str(ROOT), str(BENCH)):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+import calibrate  # noqa: E402
 import corpus  # noqa: E402
 from indexer.ids import article_id  # noqa: E402
 from indexer.paths import index_path, store_path  # noqa: E402
@@ -67,7 +71,6 @@ OUT_DIR = BENCH / "out"
 KEYS = ("n", "build_docs_per_s", "floor_docs_per_s", "stock_docs_per_s", "index_bytes_per_text_byte",
         "p50_ms", "p95_ms", "p99_ms", "fts5_p50_ms", "fts5_p95_ms", "qps", "noop_update_s",
         "reindex_s", "rss_mb")
-_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 def log(msg: str) -> None:
@@ -101,7 +104,7 @@ SIDECAR = "bench-corpus.json"
 
 def ensure_corpus(data_dir: Path, n: int, seed: int) -> dict:
     """The store of ``data_dir`` holds articles 0 … n-1 of ``seed`` (extending a
-    smaller corpus of the same seed, or starting afresh)."""
+    smaller corpus of the same seed and generator, or starting afresh)."""
     side = data_dir / SIDECAR
     have = {}
     if side.exists():
@@ -109,7 +112,9 @@ def ensure_corpus(data_dir: Path, n: int, seed: int) -> dict:
             have = json.loads(side.read_text())
         except ValueError:
             have = {}
-    if have.get("seed") != seed or have.get("n", 0) > n or not store_path(data_dir).exists():
+    made_by = corpus.signature()
+    if (have.get("seed") != seed or have.get("corpus") != made_by or have.get("n", 0) > n
+            or not store_path(data_dir).exists()):
         if data_dir.exists():
             shutil.rmtree(data_dir)
         have = {"seed": seed, "n": 0, "seconds": 0.0}
@@ -117,7 +122,7 @@ def ensure_corpus(data_dir: Path, n: int, seed: int) -> dict:
         return {"reused": True, "seconds": have["seconds"], "n": n}
     data_dir.mkdir(parents=True, exist_ok=True)
     info = corpus.load(data_dir, n - have["n"], seed, start=have["n"])
-    have = {"seed": seed, "n": n, "seconds": have["seconds"] + info["seconds"]}
+    have = {"seed": seed, "corpus": made_by, "n": n, "seconds": have["seconds"] + info["seconds"]}
     side.write_text(json.dumps(have))
     return {"reused": False, "seconds": info["seconds"], "n": n}
 
@@ -128,16 +133,28 @@ def live_rows(data_dir: Path, limit: int | None = None, seed: int = 0) -> list[t
     db = sqlite3.connect(store_path(data_dir))
     try:
         if limit is None:
-            return db.execute("SELECT url, title, body FROM articles WHERE removed_at IS NULL").fetchall()
+            return db.execute("SELECT url, title, body FROM articles WHERE removed_at IS NULL"
+                              " AND canonical IS NULL").fetchall()
         total = _corpus_n(data_dir) or db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
         rng = random.Random(seed)
         ids = sorted(rng.sample(range(1, total + 1), min(limit, total)))
         out = []
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            out += db.execute("SELECT url, title, body FROM articles WHERE removed_at IS NULL AND rowid IN (%s)"
+            out += db.execute("SELECT url, title, body FROM articles WHERE removed_at IS NULL"
+                              " AND canonical IS NULL AND rowid IN (%s)"
                               % ",".join("?" * len(chunk)), chunk).fetchall()
         return out
+    finally:
+        db.close()
+
+
+def story_count(data_dir: Path) -> int:
+    """Live stories of the store: the documents an index holds (a repost is part of its story)."""
+    db = sqlite3.connect(store_path(data_dir))
+    try:
+        return db.execute("SELECT count(*) FROM articles WHERE removed_at IS NULL AND canonical IS NULL"
+                          ).fetchone()[0]
     finally:
         db.close()
 
@@ -146,9 +163,33 @@ def text_bytes(data_dir: Path) -> int:
     db = sqlite3.connect(store_path(data_dir))
     try:
         return db.execute("SELECT sum(length(CAST(title AS BLOB)) + length(CAST(body AS BLOB)))"
-                          " FROM articles WHERE removed_at IS NULL").fetchone()[0] or 0
+                          " FROM articles WHERE removed_at IS NULL AND canonical IS NULL").fetchone()[0] or 0
     finally:
         db.close()
+
+
+def store_stories(data_dir: Path, limit: int) -> list[tuple[str, str, str, str | None]]:
+    """(title, body, published, department) of about ``limit`` stories of the store,
+    evenly spaced over the corpus (reposts are part of their story)."""
+    db = sqlite3.connect(store_path(data_dir))
+    try:
+        total = db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
+        every = max(1, total // max(1, limit))
+        return db.execute("SELECT title, body, published, department FROM articles WHERE removed_at IS NULL"
+                          " AND canonical IS NULL AND rowid % ? = 0", (every,)).fetchall()
+    finally:
+        db.close()
+
+
+def measure_calibration(data_dir: Path, n: int, opt: "Options") -> dict:
+    """The corpus against the real stories it was learned from (``bench/calibrate.py``):
+    document frequencies of the top and of mid-frequency words, and the share of the
+    corpus each query of the mix matches, each within 2x of the real figure."""
+    docs = store_stories(data_dir, opt.calibration_sample)
+    res = calibrate.check(n, opt.seed, opt.queries, df_sample=opt.calibration_sample,
+                          query_sample=opt.calibration_sample, docs=docs)
+    res["table"] = calibrate.table(res)
+    return res
 
 
 # -- floor and peer -------------------------------------------------------------
@@ -242,7 +283,9 @@ def measure_build(data_dir: Path, n: int, engine: str = "tantivy") -> dict:
     gen = index_path(data_dir).resolve()
     ib = dir_bytes(gen)
     tb = text_bytes(data_dir)
-    return {"seconds": res["seconds"], "docs_per_s": n / res["seconds"], "mb_per_s": tb / 1e6 / res["seconds"],
+    docs = story_count(data_dir)     # reposts are merged into their story: one document
+    return {"seconds": res["seconds"], "docs": docs, "docs_per_s": docs / res["seconds"],
+            "mb_per_s": tb / 1e6 / res["seconds"],
             "index_bytes": ib, "text_bytes": tb, "index_bytes_per_text_byte": ib / tb if tb else None,
             "peak_rss_mb": res["maxrss_mb"], "cpu_cores": res["cpu_s"] / res["seconds"],
             "output": res["stdout"].strip()}
@@ -285,61 +328,15 @@ class Spec:
         return "/api/search?" + urlencode(self.params())
 
 
-# words a reader types: the corpus's common words and department names
-_COMMON = corpus.NOUNS + corpus.DEPARTMENTS[:20] + corpus.PLACES[:12] + corpus.VERBS[:12]
-_KINDS = (("word", 30), ("words", 25), ("phrase", 20), ("subword", 20), ("name", 5))
-
-
 def make_queries(data_dir: Path, count: int, seed: int = 7) -> list[Spec]:
-    """A deterministic realistic mix; phrases and sub-words are cut from real articles
-    so that they match."""
-    rng = random.Random(seed)
-    sample = live_rows(data_dir, limit=max(200, count), seed=seed)
-    vocab = corpus.build_vocab(_corpus_seed(data_dir))
-    kinds, weights = zip(*_KINDS)
-    dept_w = corpus._zipf_weights(len(corpus.DEPARTMENTS), 1.1)
-    specs: list[Spec] = []
-    for i in range(count):
-        kind = rng.choices(kinds, weights)[0]
-        _, title, body = sample[i % len(sample)]
-        text = title + "\n" + body
-        if kind == "word":
-            spec = Spec(kind, [rng.choice(_COMMON)])
-        elif kind == "words":
-            present = [w for w in _COMMON if w in text]
-            k = min(len(present), rng.choice((2, 2, 3)))
-            spec = Spec(kind, rng.sample(present, k) if k >= 2 else [rng.choice(_COMMON), rng.choice(_COMMON)])
-        elif kind == "phrase":
-            runs = _HAN_RUN.findall(body) or _HAN_RUN.findall(title) or ["产教融合"]
-            run = rng.choice(runs)
-            length = min(len(run), rng.randint(4, 8))
-            s = rng.randint(0, len(run) - length)
-            spec = Spec(kind, [run[s:s + length]], phrase=True)
-        elif kind == "subword":
-            # part of a name jieba does not know: 芯智造 of 渝芯智造, 领雁 of 启航领雁计划
-            name = vocab.names[rng.choices(range(len(vocab.names)), cum_weights=vocab.name_cum)[0]]
-            length = rng.choice((2, 3, 3, 4))
-            s = rng.randint(0, max(0, len(name) - length))
-            spec = Spec(kind, [name[s:s + length]])
-        else:  # a whole invented name
-            spec = Spec(kind, [vocab.names[rng.choices(range(len(vocab.names)), cum_weights=vocab.name_cum)[0]]])
-        r = rng.random()
-        if r < 0.12:      # one year
-            y = rng.randint(corpus.FIRST_YEAR, corpus.FIRST_YEAR + corpus.YEARS - 1)
-            spec.date_from, spec.date_to = f"{y}-01-01", f"{y}-12-31"
-        elif r < 0.2:     # a quarter
-            d0 = date(corpus.FIRST_YEAR, 1, 1) + timedelta(days=rng.randint(0, 365 * corpus.YEARS - 90))
-            spec.date_from, spec.date_to = d0.isoformat(), (d0 + timedelta(days=90)).isoformat()
-        elif r < 0.25:    # since a date
-            spec.date_from = f"{rng.randint(corpus.FIRST_YEAR + 3, corpus.FIRST_YEAR + corpus.YEARS - 1)}-09-01"
-        if rng.random() < 0.2:
-            spec.depts = list(dict.fromkeys(rng.choices(corpus.DEPARTMENTS, dept_w, k=rng.choice((1, 1, 1, 2)))))
-        if rng.random() < 0.15:
-            spec.sort = "date"
-        if rng.random() < 0.1:
-            spec.page = 5
-        specs.append(spec)
-    return specs
+    """The deterministic query mix of ``bench/corpus.py`` (:func:`corpus.draw_queries`),
+    drawn from the real stories the corpus was learned from: keywords, phrases,
+    names and parts of words of a story, the words most stories share, with the
+    filters, ``sort=date`` and deeper pages readers use. ``data_dir`` is not read:
+    the same mix serves every corpus and size."""
+    return [Spec(q["kind"], q["terms"], phrase=q["phrase"], date_from=q["date_from"], date_to=q["date_to"],
+                 depts=q["depts"], sort=q["sort"], page=q["page"])
+            for q in corpus.draw_queries(corpus.default_model(), count, seed)]
 
 
 def _corpus_n(data_dir: Path) -> int | None:
@@ -347,13 +344,6 @@ def _corpus_n(data_dir: Path) -> int | None:
         return int(json.loads((data_dir / SIDECAR).read_text())["n"])
     except (OSError, ValueError, KeyError):
         return None
-
-
-def _corpus_seed(data_dir: Path) -> int:
-    try:
-        return int(json.loads((data_dir / SIDECAR).read_text())["seed"])
-    except (OSError, ValueError, KeyError):
-        return 1
 
 
 def make_app(data_dir: Path):
@@ -412,7 +402,7 @@ def build_fts5(data_dir: Path) -> dict:
     """)
     db.execute("INSERT INTO docs (id, url, title, body, published, department) "
                "SELECT article_id(url), url, title, body, published, department FROM store.articles "
-               "WHERE removed_at IS NULL")
+               "WHERE removed_at IS NULL AND canonical IS NULL")
     db.execute("INSERT INTO fts (rowid, title, body) SELECT rowid, title, body FROM docs")
     db.execute("CREATE INDEX docs_published ON docs(published)")
     db.execute("CREATE INDEX docs_department ON docs(department)")
@@ -428,17 +418,42 @@ def _alternatives(spec: Spec, term: str) -> list[str]:
     return [term] + ([] if spec.phrase else synonyms.expand(term))
 
 
+def has_word(text: str | None, word: str) -> int:
+    """1 when ``word`` (Latin letters or digits) is one of the Latin/digit words of
+    ``text`` as the analysis cuts them (``ai`` is not in ``training`` nor ``ai+``):
+    what the engine matches such a word against."""
+    from indexer.analysis import normalise, runs
+    norm, want = normalise(text or ""), normalise(word)
+    return int(any(not han and norm[s:e] == want for han, s, e in runs(norm)))
+
+
+def _latin(term: str) -> bool:
+    return not any("\u3400" <= c <= "\u9fff" for c in term)
+
+
+def term_matches(spec: Spec, term: str, title: str, body: str) -> bool:
+    """Whether an article has ``term`` (or one of its alternatives) as the engine
+    reads it: Chinese verbatim, a Latin/digit word whole."""
+    return any(has_word(title + "\n" + body, t) if _latin(t) else (t in title or t in body)
+               for t in _alternatives(spec, term))
+
+
 def _fts_term(alts: list[str]) -> tuple[str, list]:
     """One term (any of its alternatives) in title or body: trigram MATCH for 3+
-    characters, LIKE for shorter ones (the trigram index cannot answer them)."""
+    characters, LIKE for shorter ones (the trigram index cannot answer them); a
+    Latin/digit alternative (AI for 人工智能) as a whole word, as the engine reads it."""
     conds, args = [], []
     for t in alts:
         if len(t) >= 3:
-            conds.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            cond = "d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
             args.append('"' + t.replace('"', '""') + '"')
         else:
-            conds.append("d.title LIKE ? OR d.body LIKE ?")
+            cond = "(d.title LIKE ? OR d.body LIKE ?)"
             args += [f"%{t}%", f"%{t}%"]
+        if _latin(t):
+            cond = f"({cond} AND has_word(d.title || char(10) || d.body, ?))"
+            args.append(t)
+        conds.append(cond)
     return "(" + " OR ".join(conds) + ")", args
 
 
@@ -448,7 +463,7 @@ def _fts_where(spec: Spec, with_date: bool = True, with_dept: bool = True) -> tu
     question; the other 3+ character terms go into one trigram MATCH."""
     conds: list[str] = []
     args: list = []
-    plain = [t for t in spec.terms if len(t) >= 3 and _alternatives(spec, t) == [t]]
+    plain = [t for t in spec.terms if len(t) >= 3 and not _latin(t) and _alternatives(spec, t) == [t]]
     if plain:
         conds.append("d.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
         args.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in plain))
@@ -470,7 +485,9 @@ def _fts_where(spec: Spec, with_date: bool = True, with_dept: bool = True) -> tu
 
 
 def open_fts5(data_dir: Path) -> sqlite3.Connection:
-    return sqlite3.connect(data_dir / FTS_FILE, check_same_thread=False)
+    db = sqlite3.connect(data_dir / FTS_FILE, check_same_thread=False)
+    db.create_function("has_word", 2, has_word, deterministic=True)
+    return db
 
 
 def fts5_answer(db: sqlite3.Connection, spec: Spec) -> tuple[int, list[str]]:
@@ -893,6 +910,8 @@ class Options:
     seed: int = 1
     incremental: bool = True
     engines: tuple[str, ...] = ("tantivy",)
+    calibration: bool = True
+    calibration_sample: int = 20000
 
 
 def run_size(data_dir: Path, n: int, opt: Options, engine: str = "tantivy") -> dict:
@@ -901,6 +920,12 @@ def run_size(data_dir: Path, n: int, opt: Options, engine: str = "tantivy") -> d
     c = ensure_corpus(data_dir, n, opt.seed)
     r["corpus_s"] = c["seconds"]
     log(f"[{n}] corpus: {'reused' if c['reused'] else 'generated'} in {c['seconds']:.1f}s")
+    if opt.calibration:
+        r["calibration"] = measure_calibration(data_dir, n, opt)
+        cal = r["calibration"]
+        log(f"[{n}] calibration: words within 2x {cal['words_top_within_2x'][0]}/{cal['words_top_within_2x'][1]} "
+            f"top, {cal['words_mid_within_2x'][0]}/{cal['words_mid_within_2x'][1]} mid; queries "
+            f"{cal['queries_within_2x'][0]}/{cal['queries_within_2x'][1]} ({cal['seconds']:.0f}s)")
 
     if not opt.skip_floor:
         rows = live_rows(data_dir, min(n, opt.floor_sample), seed=11)
@@ -1010,7 +1035,17 @@ def summary(r: dict) -> dict:
         "fresh_s": r3(fresh["seconds"], 2) if fresh else None,
         "fresh_sync_s": r3(fresh["sync_s"], 2) if fresh else None,
         "corpus_s": r3(r["corpus_s"], 1),
+        "calibration": calibration_figures(r.get("calibration")),
     }
+
+
+def calibration_figures(cal: dict | None) -> dict | None:
+    """The calibration check's figures for the JSON line: n/N within 2x, and whether each passes."""
+    if not cal:
+        return None
+    keys = ("n", "real_stories", "df_sample", "query_sample", "words_top_within_2x", "words_mid_within_2x",
+            "queries_within_2x", "top_ok", "mid_ok", "queries_ok")
+    return {k: cal[k] for k in keys}
 
 
 def targets(s: dict, growth: dict | None, small: dict | None) -> dict:
@@ -1032,6 +1067,10 @@ def targets(s: dict, growth: dict | None, small: dict | None) -> dict:
         "facets_exact": s["facets_exact"] if (small is None or small["facets_exact"] is None)
         else (bool(s["facets_exact"]) and bool(small["facets_exact"])),
     }
+    cal = s.get("calibration")
+    if cal:
+        t["calibration_words_within_2x"] = bool(cal["top_ok"] and cal["mid_ok"])
+        t["calibration_queries_within_2x"] = bool(cal["queries_ok"])
     if growth:
         t["growth_p95_le_3x"] = le(growth["p95"], 3.0)
         t["growth_build_le_12x"] = le(growth["build_time"], 12.0)
@@ -1095,12 +1134,13 @@ def run(n: int, data_dir: Path | None, opt: Options, growth_from: int | None = N
         return run_engines(n, data_dir, opt)
     if growth_from:
         results.append(run_size(data_dir, growth_from, opt, opt.engines[0]))
-        big_opt = Options(**{**opt.__dict__, "incremental": False})
+        big_opt = Options(**{**opt.__dict__, "incremental": False, "calibration": False})
         results.append(run_size(data_dir, n, big_opt, opt.engines[0]))
     else:
         results.append(run_size(data_dir, n, opt, opt.engines[0]))
     sums = [summary(r) for r in results]
     final = dict(sums[-1])
+    final["calibration"] = final.get("calibration") or sums[0].get("calibration")
     growth = None
     if len(sums) == 2:
         small, big = sums
@@ -1121,7 +1161,13 @@ def run(n: int, data_dir: Path | None, opt: Options, growth_from: int | None = N
         "noop": [r.get("noop") for r in results], "fresh": [r.get("fresh") for r in results],
         "profile": [r.get("profile") for r in results],
     }
-    return {"final": final, "table": table(sums), "extras": extras, "results": results}
+    return {"final": final, "table": with_calibration(table(sums), results), "extras": extras, "results": results}
+
+
+def with_calibration(text: str, results: list[dict]) -> str:
+    """The table, and the calibration check's lines under it (when it ran)."""
+    cal = next((r["calibration"] for r in results if r.get("calibration")), None)
+    return text + ("\n" + cal["table"] if cal else "")
 
 
 #: What the Whoosh engine must reach at a college's size, against the same run's figures.
@@ -1133,7 +1179,8 @@ def run_engines(n: int, data_dir: Path, opt: Options) -> dict:
     the other (the floor, the stock build and FTS5 measured once, with the first)."""
     results = []
     for i, engine in enumerate(opt.engines):
-        eopt = opt if i == 0 else Options(**{**opt.__dict__, "skip_floor": True, "skip_stock": True, "skip_fts5": True})
+        eopt = opt if i == 0 else Options(**{**opt.__dict__, "skip_floor": True, "skip_stock": True, "skip_fts5": True,
+                                             "calibration": False})
         r = run_size(data_dir, n, eopt, engine)
         if i:
             for k in ("floor", "stock", "fts5", "fts5_build"):
@@ -1163,7 +1210,12 @@ def run_engines(n: int, data_dir: Path, opt: Options) -> dict:
                            if k in ("total_mismatches", "set_mismatches", "facet_mismatches")} for r in results],
               "noop": [r.get("noop") for r in results], "fresh": [r.get("fresh") for r in results],
               "profile": [r.get("profile") for r in results]}
-    return {"final": final, "table": table(sums), "extras": extras, "results": results}
+    cal = calibration_figures(results[0].get("calibration"))
+    if cal:
+        final["calibration"] = cal
+        final["targets"]["calibration_words_within_2x"] = bool(cal["top_ok"] and cal["mid_ok"])
+        final["targets"]["calibration_queries_within_2x"] = bool(cal["queries_ok"])
+    return {"final": final, "table": with_calibration(table(sums), results), "extras": extras, "results": results}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1193,6 +1245,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-stock", action="store_true")
     p.add_argument("--skip-server", action="store_true")
     p.add_argument("--skip-incremental", action="store_true", help="no no-op update or freshness phase")
+    p.add_argument("--skip-calibration", action="store_true",
+                   help="no calibration check of the corpus against the real stories it was learned from")
+    p.add_argument("--calibration-sample", type=int, default=20000,
+                   help="stories of the corpus the calibration check counts words and query matches over")
     p.add_argument("--profile", type=int, default=0, metavar="K", help="cProfile the K slowest queries")
     p.add_argument("--quick", action="store_true",
                    help="small samples, 200 queries, a short load test: a smoke run")
@@ -1202,6 +1258,7 @@ def main(argv: list[str] | None = None) -> int:
                   check=args.check, load_requests=args.load_requests, load_seconds=args.load_seconds,
                   skip_fts5=args.skip_fts5, skip_stock=args.skip_stock, skip_server=args.skip_server,
                   profile=args.profile, seed=args.seed, incremental=not args.skip_incremental,
+                  calibration=not args.skip_calibration, calibration_sample=args.calibration_sample,
                   engines=tuple(e.strip() for e in args.engine.split(",") if e.strip()))
     if args.quick:
         opt.queries = min(opt.queries, 200)
@@ -1209,6 +1266,7 @@ def main(argv: list[str] | None = None) -> int:
         opt.stock_sample = min(opt.stock_sample, 1000)
         opt.check = min(opt.check, 50)
         opt.load_requests, opt.load_seconds = min(opt.load_requests, 300), min(opt.load_seconds, 15)
+        opt.calibration_sample = min(opt.calibration_sample, 5000)
     growth_from = args.growth_from
     if growth_from is None and args.n >= 1_000_000:
         growth_from = 100_000
