@@ -2,8 +2,10 @@
 the app served by waitress on 127.0.0.1 from a real index): the snapshot opened
 from the results, dates typed as readers type them, title suggestions that open
 their article, the page that finds nothing, the help, 在结果中搜索, the subscribe
-page, one result per story (the fold, the story listed whole, folding off); each
-state photographed at 1280 and 360 px into tests/screenshots/."""
+page, one result per story (the fold, the story listed whole, folding off), the
+filters made quicker (issue 16: a phone's bar with 筛选 and the sort, the filters as a
+sheet, one sort control, controls that apply when they change, the years of a custom
+range); each state photographed at 1280 and 360 px into tests/screenshots/."""
 from __future__ import annotations
 
 import os
@@ -414,5 +416,185 @@ def test_the_fold_opens_without_script(browser, fold_url, watch):
     fold = page.locator("details.similar").first
     fold.locator("summary").click()
     assert fold.evaluate("d => d.open") and fold.get_by_role("link", name=re.compile("^查看全部")).is_visible()
+    assert watch.problems == []
+    context.close()
+
+
+# -- I. the filters, quicker (issue 16) --------------------------------------------------------
+def dept_box(page, name: str):
+    return page.locator(f'#filters input[name="dept"][value="{name}"]')
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return bool(box) and 0 <= box["y"] and box["y"] + box["height"] <= size["height"] \
+        and 0 <= box["x"] and box["x"] + box["width"] <= size["width"]
+
+
+def test_a_phone_has_a_bar_with_filters_and_the_sort(browser, base_url, watch):
+    context = context_for(browser, "mobile")
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=实训")
+    opener = page.get_by_role("link", name="筛选")
+    assert in_view(page, opener) and in_view(page, page.get_by_label("排序", exact=True))
+    # each result at most about half a screen: the snippet is three lines at most
+    heights = page.locator(".hit").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert heights and max(heights) <= WIDTHS["mobile"]["height"] / 2
+    assert page.locator(".snippet").first.evaluate("e => getComputedStyle(e).webkitLineClamp") == "3"
+    # the bar stays at the top while the results scroll
+    page.evaluate("() => window.scrollTo(0, 900)")
+    page.wait_for_function("() => window.scrollY > 500")
+    bar = page.locator(".toolbar").bounding_box()
+    assert bar and abs(bar["y"]) <= 1 and in_view(page, opener)
+    fits(page, "the bar")
+    page.screenshot(path=str(fx.SHOTS / "phone-bar-mobile.png"))
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot(page, "phone-results-mobile")
+
+    # 筛选 opens the panel as a sheet: the focus goes into it, the rest is out of reach
+    opener.click()
+    sheet = page.get_by_role("dialog", name="筛选")
+    sheet.wait_for()
+    page.wait_for_url("**#filters")
+    assert sheet.get_attribute("aria-modal") == "true"
+    assert page.evaluate("() => document.getElementById('filters').contains(document.activeElement)")
+    close = sheet.get_by_role("button", name="关闭筛选")
+    assert close.is_visible() and page.evaluate("() => document.activeElement.className") == "sheet-close"
+    box = sheet.bounding_box()
+    assert box and box["x"] == 0 and box["width"] == WIDTHS["mobile"]["width"]
+    assert box["y"] + box["height"] <= WIDTHS["mobile"]["height"] + 1
+    assert page.locator(".results").evaluate("e => e.inert") is True
+    assert sheet.get_by_role("button", name="应用筛选").is_visible()
+    fits(page, "the sheet")
+    page.screenshot(path=str(fx.SHOTS / "filters-sheet-mobile.png"))
+    # Escape closes it, and the focus is back on 筛选
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.getElementById('filters').classList.contains('sheet')")
+    assert page.get_by_role("dialog").count() == 0
+    assert page.evaluate("() => document.activeElement.classList.contains('to-filters')")
+    assert page.evaluate("() => location.hash") == ""
+    assert page.locator(".results").evaluate("e => e.inert") is False
+    # and so does 关闭; the keyboard opens it too
+    page.keyboard.press("Enter")
+    sheet.wait_for()
+    sheet.get_by_role("button", name="关闭筛选").click()
+    page.wait_for_function("() => !document.getElementById('filters').classList.contains('sheet')")
+    assert page.evaluate("() => document.activeElement.classList.contains('to-filters')")
+    # a department ticked in the sheet applies at once
+    opener.click()
+    sheet.wait_for()
+    dept_box(page, fx.ZZ).check()
+    page.wait_for_url(lambda url: params(url).get("dept") == [fx.ZZ])
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.ZZ]}
+    assert page.get_by_role("link", name="筛选（1）").is_visible()
+    assert watch.problems == []
+    context.close()
+
+
+def test_without_script_the_filters_are_a_link_away(browser, base_url, watch):
+    context = context_for(browser, "mobile", java_script_enabled=False)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=实训")
+    opener = page.get_by_role("link", name="筛选")
+    assert in_view(page, opener)
+    opener.click()
+    page.wait_for_url("**#filters")
+    assert page.get_by_role("button", name="应用筛选").is_visible()
+    assert page.locator(".sheet-close").is_hidden()
+    shot(page, "filters-no-script-mobile")
+    # the sort has its own 应用排序 beside it
+    page.goto(base_url + "/search?q=实训")
+    page.get_by_label("排序", exact=True).select_option("date")
+    page.get_by_role("button", name="应用排序").click()
+    page.wait_for_url("**sort=date**")
+    assert params(page.url) == {"q": ["实训"], "sort": ["date"]}
+    assert watch.problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_one_sort_control_applies_when_it_changes(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.JW}")
+    assert page.locator("select[name=sort]").count() == 1 and page.locator(".sortlinks").count() == 0
+    assert page.get_by_role("button", name="应用排序").count() == 0     # (script: no need)
+    page.get_by_label("排序", exact=True).select_option("date")
+    page.wait_for_url("**sort=date**")
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.JW], "sort": ["date"]}
+    days = page.locator(".hit time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert days == sorted(days, reverse=True)
+    fits(page, "the sort")
+    shot(page, f"sort-select-{width}")
+    assert watch.problems == []
+    context.close()
+
+
+def test_filters_apply_when_they_change(browser, base_url, watch):
+    context = context_for(browser, "desktop")
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + "/search?q=实训")
+    # 应用筛选 sits at the top of the panel, in sight
+    assert in_view(page, page.get_by_role("button", name="应用筛选"))
+    shot(page, "filters-apply-top-desktop")
+    # a department: at once; then a year keeps it
+    dept_box(page, fx.ZZ).check()
+    page.wait_for_url(lambda url: params(url).get("dept") == [fx.ZZ])
+    page.locator(".years a", has_text="2023").click()
+    page.wait_for_url("**from=2023-01-01**")
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.ZZ], "from": ["2023-01-01"], "to": ["2023-12-31"]}
+    # a department ticked and a year clicked before it applied: both
+    page.goto(base_url + "/search?q=实训")
+    dept_box(page, fx.JW).check()
+    page.locator(".years a", has_text="2024").click()
+    page.wait_for_url("**from=2024-01-01**")
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.JW], "from": ["2024-01-01"], "to": ["2024-12-31"]}
+    assert dept_box(page, fx.JW).is_checked()
+    # 只搜索标题, the page size: at once
+    page.get_by_label("只搜索标题").check()
+    page.wait_for_url("**title_only=1**")
+    page.get_by_label("每页", exact=True).select_option("20")
+    page.wait_for_url("**size=20**")
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.JW], "from": ["2024-01-01"], "to": ["2024-12-31"],
+                                "title_only": ["1"], "size": ["20"]}
+    # the dates: when the reader leaves them, if they read as dates
+    page.goto(base_url + "/search?q=实训")
+    start = page.get_by_label("从", exact=True)
+    start.fill("2022-0")
+    start.press("Tab")            # to 到: still in the dates
+    page.get_by_label("到", exact=True).press("Tab")  # out, but 2022-0 is no date
+    page.wait_for_timeout(800)
+    assert params(page.url) == {"q": ["实训"]}
+    start.fill("20220101")
+    start.press("Tab")
+    page.wait_for_timeout(800)
+    assert params(page.url) == {"q": ["实训"]}   # not while the other date is being typed
+    page.get_by_label("到", exact=True).fill("2022年12月31日")
+    page.get_by_label("到", exact=True).press("Tab")
+    page.wait_for_url("**from=2022-01-01**")
+    assert params(page.url) == {"q": ["实训"], "from": ["2022-01-01"], "to": ["2022-12-31"]}
+    assert watch.problems == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_years_inside_a_custom_range(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}&from=2022-06-01&to=2023-06-30")
+    years = page.locator(".years a")
+    assert sorted(t.split()[0] for t in years.all_inner_texts()) == ["2022", "2023"]
+    if width == "mobile":
+        page.get_by_role("link", name="筛选（2）").click()
+        page.get_by_role("dialog", name="筛选").wait_for()
+    fits(page, "the years of a range")
+    shot(page, f"years-in-range-{width}")
+    years.filter(has_text="2023").click()
+    page.wait_for_url("**from=2023-01-01**")
+    assert params(page.url) == {"q": ["实训"], "dept": [fx.ZZ], "from": ["2023-01-01"], "to": ["2023-06-30"]}
+    assert all("2023-01-01" <= t[:10] <= "2023-06-30" for t in page.locator(".hit time").evaluate_all(
+        "els => els.map(e => e.getAttribute('datetime'))"))
+    assert page.locator(".years a.active").inner_text().startswith("2023")
     assert watch.problems == []
     context.close()

@@ -96,8 +96,9 @@ def test_preset_is_kept_by_links_and_the_form(client):
     html = text(client, "/search", q="实训", range="year", dept=fx.ZZ)
     assert '<input type="hidden" form="search-form" name="range" value="year">' in html
     nav_links = re.findall(r'href="(/search\?[^"]*)"', unescape(html))
-    sort_link = next(l for l in nav_links if "sort=date" in l)
-    assert parse_qs(urlsplit(sort_link).query)["range"] == ["year"]
+    # (the sort is one select of the form now: a link that changes another filter)
+    size_link = next(l for l in nav_links if "dept" not in parse_qs(urlsplit(l).query))
+    assert parse_qs(urlsplit(size_link).query)["range"] == ["year"]
     # the date inputs stay empty: the preset is relative to today
     assert re.search(r'<input id="from" name="from" type="text" form="search-form"[^>]* value="">', html)
     assert 'aria-current="true" class="active">一年内<' in html

@@ -162,8 +162,15 @@ def test_the_whole_story_is_listed_one_article_a_result(client):
     assert query_of(back) == {"q": ["产教融合"]}
     assert "fold-toggle" not in story
     # its links keep the story: the sort, the snapshot's way back
-    by_date = re.search(r'<a href="([^"]*)">按时间</a>', story).group(1)
-    assert query_of(by_date) == {"q": ["产教融合"], "near": [query_of(link)["near"][0]], "sort": ["date"]}
+    # (the sort is a select of the query form: the story rides along, outside the <form>)
+    leader = query_of(link)["near"][0]
+    assert f'<input type="hidden" form="search-form" name="near" value="{leader}">' in story
+    by_date = client.get("/search", query_string=[("q", "产教融合"), ("prev", "产教融合"), ("near", leader),
+                                                   ("sort", "date"), ("apply", "1")])
+    assert query_of(by_date.headers["Location"]) == {"q": ["产教融合"], "near": [leader], "sort": ["date"]}
+    # a new query typed into the box leaves the story behind
+    other = client.get("/search", query_string=[("q", "运动会"), ("prev", "产教融合"), ("near", leader)])
+    assert query_of(other.headers["Location"]) == {"q": ["运动会"]}
     snap = unescape(re.search(r'<a class="snapshot" href="([^"]*)"', story).group(1))
     assert query_of(snap)["near"] == query_of(link)["near"]
     # the query box starts a folded search: near is not carried

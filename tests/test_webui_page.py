@@ -549,3 +549,69 @@ def test_links_on_the_page_carry_only_what_differs(client):
         for name, default in (("sort", "relevance"), ("size", "10"), ("page", "1"), ("title_only", "0")):
             assert got.get(name) != [default], url
         assert all(v != [""] for v in got.values()), url
+
+
+# -- issue 16: the filters, quicker -----------------------------------------------------------
+def year_links(html: str) -> list[tuple[str, str, str]]:
+    """(year, its link, its count) of the year pills."""
+    ul = re.search(r'<ul class="pills years".*?</ul>', html, re.S)
+    return [(y, unescape(u), c) for u, y, c in re.findall(
+        r'<a href="([^"]*)"[^>]*>(\d{4}) 年 <span class="count">(\d+)</span>', ul.group(0))] if ul else []
+
+
+def test_year_and_date_links_keep_the_departments_and_the_rest(client):
+    html = page(client, f"/search?q=实训&dept={fx.ZZ}&dept={fx.JW}&title_only=1&size=20&sort=date")
+    years = year_links(html)
+    assert years
+    for _, url, _ in years:
+        got = query_of(url)
+        assert got["dept"] == [fx.ZZ, fx.JW] and got["title_only"] == ["1"]
+        assert got["size"] == ["20"] and got["sort"] == ["date"]
+    ranges = re.findall(r'<ul class="pills" aria-label="时间范围">(.*?)</ul>', html, re.S)[0]
+    for url in re.findall(r'href="([^"]*)"', ranges):
+        assert query_of(url)["dept"] == [fx.ZZ, fx.JW]
+
+
+def _count(lo: str, hi: str) -> int:
+    return len(fx.containing("实训") & fx.ids_where(lambda a: lo <= a.published[:10] <= hi))
+
+
+def test_years_inside_a_custom_range_narrow_it(client):
+    html = page(client, "/search?q=实训&from=2022-06-01&to=2023-06-30")
+    years = year_links(html)
+    assert sorted(y for y, _, _ in years) == ["2022", "2023"]      # not 2021, not 2024
+    by_year = {y: (query_of(u), int(c)) for y, u, c in years}
+    # each narrows the range to its own part of it, counted as such
+    assert by_year["2022"][0] == {"q": ["实训"], "from": ["2022-06-01"], "to": ["2022-12-31"]}
+    assert by_year["2023"][0] == {"q": ["实训"], "from": ["2023-01-01"], "to": ["2023-06-30"]}
+    assert by_year["2022"][1] == _count("2022-06-01", "2022-12-31")
+    assert by_year["2023"][1] == _count("2023-01-01", "2023-06-30")
+    # from a start only: the years from it on
+    years = year_links(page(client, "/search?q=实训&from=2023-09-01"))
+    assert sorted(y for y, _, _ in years) == ["2023", "2024"]
+    assert {y: query_of(u) for y, u, _ in years}["2023"] == {"q": ["实训"], "from": ["2023-09-01"], "to": ["2023-12-31"]}
+    # a range within one year: that year is the chosen one, and its link takes the dates away
+    html = page(client, "/search?q=实训&from=2023-01-01&to=2023-06-30")
+    assert re.search(r'aria-current="true" class="active" title="取消年份筛选">2023 年', html)
+    assert [query_of(u) for _, u, _ in year_links(html)] == [{"q": ["实训"]}]
+
+
+def test_a_whole_year_chosen_still_offers_the_others(client):
+    html = page(client, "/search?q=实训&from=2023-01-01&to=2023-12-31")
+    years = {y: query_of(u) for y, u, _ in year_links(html)}
+    assert set(years) == {"2021", "2022", "2023", "2024"}
+    assert years["2022"] == {"q": ["实训"], "from": ["2022-01-01"], "to": ["2022-12-31"]}
+    assert years["2023"] == {"q": ["实训"]}
+
+
+def test_one_sort_control_and_the_apply_button_first(client):
+    html = page(client, "/search?q=实训")
+    assert html.count('name="sort"') == 1 and 'class="sortlinks"' not in html
+    assert '<select id="sort" name="sort" form="search-form">' in html
+    # without script: 应用排序 beside the sort, 应用筛选 at the top of the panel
+    assert re.search(r'</select>\s*<noscript><button [^>]*>应用排序</button></noscript>', html)
+    panel = html[html.index('<aside id="filters"'):]
+    assert panel.index(">应用筛选<") < panel.index("<fieldset")
+    # 筛选 is a link to the panel (the script makes it open a sheet on a phone)
+    assert '<a class="to-filters" href="#filters" aria-controls="filters">筛选</a>' in html
+    assert '/static/filters.js' in html

@@ -329,7 +329,7 @@ def from_form(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
     the ``pairs`` it sent; None when they are not a form's (a link, a typed address).
     Empty fields and the form's own markers are left out; the narrowing parameters
     are left out too when the box holds a new query, unless the 应用筛选 button sent
-    the form or 在结果中搜索 is ticked."""
+    the form or 在结果中搜索 is ticked; ``near`` (one story) always is then."""
     sent = {k for k, _ in pairs}
     if not sent & set(FORM_MARKERS):
         return None
@@ -339,8 +339,10 @@ def from_form(pairs: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
 
     new_query = clean_text(first("q")) != clean_text(first("prev"))
     keep = bool(sent & {"apply", "within"}) or not new_query
+    # one story's list (near, kept by the sort of its page) belongs to the query it came from
     return [(k, v) for k, v in pairs
-            if k not in FORM_MARKERS and v.strip() and (keep or k not in NARROWING)]
+            if k not in FORM_MARKERS and v.strip() and (keep or k not in NARROWING)
+            and not (new_query and k == "near")]
 
 
 def encode(pairs: Iterable[tuple[str, str]]) -> str:

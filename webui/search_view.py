@@ -364,7 +364,19 @@ def split_visible(options: list[Option]) -> tuple[list[Option], list[Option]]:
 
 
 def year_options(sp: SearchParams, results: SearchResults) -> list[Option]:
+    """The year links. Each keeps the rest of the search (departments and all) and
+    sets the dates to that year; within a custom range (``from``/``to`` typed or a
+    year's part of one) only the years inside it are offered, each narrowing the
+    range to its part of that year, counted as such; a whole year chosen is no such
+    range (the other years replace it). The year the dates lie in is shown chosen:
+    its link removes the dates."""
     query = sp.query
+    lo = None if sp.range else query.date_from
+    hi = None if sp.range else query.date_to
+    # a whole year (a year link's) is no range to stay in: the others replace it
+    whole_year = bool(lo and hi) and (lo.month, lo.day, hi.month, hi.day) == (1, 1, 12, 31) \
+        and lo.year == hi.year
+    custom = bool(lo or hi) and not whole_year
     options = []
     for f in results.facets.get("year", []):
         if not f.value or not f.value.isdigit():
@@ -373,10 +385,20 @@ def year_options(sp: SearchParams, results: SearchResults) -> list[Option]:
         if not 1900 <= year <= 2999:
             continue
         first, last = date(year, 1, 1), date(year, 12, 31)
-        active = not sp.range and query.date_from == first and query.date_to == last
+        if custom and ((lo and last < lo) or (hi and first > hi)):
+            continue    # outside the range
+        start, end = (max(first, lo) if lo else first, min(last, hi) if hi else last) if custom \
+            else (first, last)
+        active = bool(lo and hi) and first <= lo and hi <= last
         url = (search_url(sp, date_from=None, date_to=None) if active
-               else search_url(sp, date_from=first, date_to=last))
-        options.append(Option(f.value, f.value, f.count, active, url))
+               else search_url(sp, date_from=start, date_to=end))
+        count = f.count
+        if (start, end) != (first, last):
+            # the facet counts whole years: a year cut by the range is counted again
+            count = engine().count(replace(query, date_from=start, date_to=end, page=1))
+            if not count and not active:
+                continue
+        options.append(Option(f.value, f.value, count, active, url))
     return options
 
 
