@@ -62,6 +62,49 @@ def engine_name(request) -> str:
         os.environ[engines.ENV] = old
 
 
+_CLUSTER_ENV = ("NEWS_OPENSEARCH_HOSTS", "NEWS_OPENSEARCH_PREFIX", "NEWS_OPENSEARCH_SHARDS",
+                "NEWS_OPENSEARCH_REPLICAS")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engine_cluster(tmp_path_factory):
+    """Under ``NEWS_TEST_ENGINES=…,opensearch``: the cluster every engine test of the
+    session runs on — three nodes on loopback started here (unless
+    ``NEWS_OPENSEARCH_HOSTS`` names one), 2 primaries and 1 replica an index (many
+    small indexes in one session), under an index prefix of the session's own;
+    stopped (or, a runner's cluster, cleared of the session's indexes) at the end."""
+    if "opensearch" not in ENGINES:
+        yield
+        return
+    import secrets
+    import shutil
+    from tools import cluster as tc
+    saved = {k: os.environ.get(k) for k in _CLUSTER_ENV}
+    os.environ["NEWS_OPENSEARCH_PREFIX"] = "s" + secrets.token_hex(4)
+    os.environ.setdefault("NEWS_OPENSEARCH_SHARDS", "2")
+    os.environ.setdefault("NEWS_OPENSEARCH_REPLICAS", "1")
+    cluster = None
+    if not os.environ.get("NEWS_OPENSEARCH_HOSTS"):
+        if not shutil.which("java"):
+            pytest.exit("java is missing: NEWS_TEST_ENGINES names opensearch, whose tests need a JDK 17 "
+                        "(make opensearch-node)", returncode=4)
+        cluster = tc.Cluster(tmp_path_factory.mktemp("engine-cluster"), nodes=3, heap_mb=512)
+        cluster.build()
+        cluster.start(timeout=180)
+        os.environ["NEWS_OPENSEARCH_HOSTS"] = ",".join(cluster.urls)
+    yield
+    if cluster is not None:
+        cluster.stop()
+    else:
+        url = os.environ["NEWS_OPENSEARCH_HOSTS"].split(",")[0].rstrip("/")
+        tc.http_json("DELETE", f"{url}/{os.environ['NEWS_OPENSEARCH_PREFIX']}-*", timeout=60)
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 # -- the guard: every engine use where it belongs -----------------------------------------
 _current: dict = {"item": None}
 _real_get = engines.get
