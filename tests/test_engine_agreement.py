@@ -23,6 +23,7 @@ same whichever engine indexed it).
 """
 from __future__ import annotations
 
+import os
 import random
 import re
 import tempfile
@@ -481,3 +482,42 @@ def test_the_data_directory_names_the_engine(tmp_path, monkeypatch):
         with pytest.raises(engine_registry.UnknownEngine, match=message) as info:
             engine_registry.chosen(None, data)
         assert str(setting) in str(info.value)
+
+
+@pytest.mark.all_engines
+def test_a_failing_whoosh_build_ends_at_once_and_leaves_no_process(tmp_path):
+    """An error while its multi-process writer is fed (a record that cannot be
+    made), and a writer process killed mid-build: the build fails promptly, with
+    its processes gone, instead of waiting on them for ever."""
+    import multiprocessing
+    import signal
+    import time as _time
+    from indexer import engines as registry
+    from indexer.documents import record
+    eng = registry.get("whoosh")
+    arts = [Article(url=f"http://s/{i}.htm", site="a", title=f"产教融合第{i}号", body="学院年会。" * 20)
+            for i in range(400)]
+
+    def failing():
+        for i, a in enumerate(arts):
+            if i == 300:
+                raise ValueError("a record that cannot be made")
+            yield record(a)
+
+    def killing():
+        for i, a in enumerate(arts):
+            if i == 120:
+                for child in multiprocessing.active_children():
+                    os.kill(child.pid, signal.SIGKILL)
+                _time.sleep(0.5)
+            yield record(a)
+
+    for n, (records, error) in enumerate(((failing(), ValueError), (killing(), RuntimeError))):
+        d = tmp_path / f"ix{n}"
+        d.mkdir()
+        eng.create(d)
+        t0 = _time.monotonic()
+        with pytest.raises(error):
+            eng.build(d, records, procs=2)
+        assert _time.monotonic() - t0 < 60
+        assert not [c for c in multiprocessing.active_children() if c.is_alive()]

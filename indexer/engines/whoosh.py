@@ -577,18 +577,37 @@ class WhooshEngine:
         except LockError as exc:
             raise EngineBusy(str(exc)) from None
         n = 0
+        tasks = list(getattr(w, "tasks", ()))   # the writer's processes, once started
         try:
             for rec in records:
                 w.add_document(**_fields(rec))
                 n += 1
+                if procs > 1 and n % 50 == 0:
+                    _check_writers(w)
+            if procs > 1:
+                _check_writers(w)
             w.commit()
         except BaseException:
+            # Whoosh's own cancel only flags its processes in this one: they would
+            # wait on their queue for ever (and this process with them, at exit)
+            for task in {*tasks, *getattr(w, "tasks", ())}:
+                if task.is_alive():
+                    task.terminate()
+                task.join(5)
             w.cancel()
             raise
         return n
 
     def open(self, path: Path) -> WhooshReader:
         return WhooshReader(path)
+
+
+def _check_writers(w) -> None:
+    """Fail the build, rather than wait for ever, when a writer process has died."""
+    dead = [t for t in getattr(w, "tasks", ()) if not t.is_alive()]
+    if dead:
+        raise RuntimeError(f"a Whoosh writer process died (exit code {dead[0].exitcode}) during the build; "
+                           "nothing was switched to: run `news-indexer reindex` again")
 
 
 ENGINE = WhooshEngine()
