@@ -682,18 +682,15 @@ class OpenSearchSnapshot:
         return [(float(h["_score"] or 0.0), h["_id"]) for h in hits]
 
     def newest(self, node, limit: int):
-        if limit <= 0:
-            return []
-        hits = self._hits(node, limit, [{"published": "desc"}, {"key": "asc"}], scored=False,
-                          source=limit <= WITH_SOURCE)
-        for h in hits:
-            self._pub[h["_id"]] = int(h["sort"][0])
-        return self._handed_out([h["_id"] for h in hits])
+        return self._by_published(node, limit, "desc")
 
     def oldest(self, node, limit: int):
+        return self._by_published(node, limit, "asc")
+
+    def _by_published(self, node, limit: int, order: str) -> list:
         if limit <= 0:
             return []
-        hits = self._hits(node, limit, [{"published": "asc"}, {"key": "asc"}], scored=False,
+        hits = self._hits(node, limit, [{"published": order}, {"key": "asc"}], scored=False,
                           source=limit <= WITH_SOURCE)
         for h in hits:
             self._pub[h["_id"]] = int(h["sort"][0])

@@ -145,17 +145,15 @@ class TantivySnapshot:
         return [(float(s), a) for s, a in self._s.search(self.query(node), limit=limit, count=False).hits]
 
     def newest(self, node, limit: int):
-        if limit <= 0:
-            return []
-        res = self._s.search(self.query(node), limit=limit, count=False,
-                             order_by_field="published", order=tantivy.Order.Desc)
-        return [a for _, a in res.hits]
+        return self._by_published(node, limit, tantivy.Order.Desc)
 
     def oldest(self, node, limit: int):
+        return self._by_published(node, limit, tantivy.Order.Asc)
+
+    def _by_published(self, node, limit: int, order) -> list:
         if limit <= 0:
             return []
-        res = self._s.search(self.query(node), limit=limit, count=False,
-                             order_by_field="published", order=tantivy.Order.Asc)
+        res = self._s.search(self.query(node), limit=limit, count=False, order_by_field="published", order=order)
         return [a for _, a in res.hits]
 
     def count(self, node) -> int:
