@@ -57,6 +57,11 @@ def test_the_json_line_has_every_figure(bench):
     assert cal["n"] == N and cal["words_top_within_2x"][1] == 1000 and cal["queries_within_2x"][1] == QUERIES
     assert {"calibration_words_within_2x", "calibration_queries_within_2x"} <= set(final["targets"])
     assert "within 2x" in bench["table"]
+    # the did-you-mean vocabulary, measured in its own process, and a real slip it corrects
+    assert final["dym_terms"] > 1000 and final["dym_build_s"] > 0
+    assert final["typo_corrected_later"] is True     # the slip is one the search corrects
+    assert final["first_typo_ms"] > 0
+    assert {"private_memory_lt_500mb", "load_without_errors", "first_typo_without_waiting"} <= set(final["targets"])
 
 
 def test_the_engine_finds_exactly_what_fts5_finds(bench):
