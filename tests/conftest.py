@@ -47,6 +47,8 @@ def pytest_configure(config):
                                        "runs on tantivy only")
     config.addinivalue_line("markers", "all_engines: builds an index of every engine itself "
                                        "(names each one), so it does not run once per engine")
+    config.addinivalue_line("markers", "whoosh_only: tests a part of the Whoosh engine's own module "
+                                       "(it names the engine itself)")
 
 
 @pytest.fixture(scope="session", params=ENGINES)
@@ -137,7 +139,7 @@ def _engine_guard(request, monkeypatch):
     without runs with ``NEWS_ENGINE`` unset and fails if it (or a fixture it asks
     for) opens or builds an index: it would run on one engine only. Tests marked
     ``tantivy_only`` or ``all_engines`` say which engines they use themselves."""
-    exempt = request.node.get_closest_marker("tantivy_only") or request.node.get_closest_marker("all_engines")
+    exempt = any(request.node.get_closest_marker(m) for m in ("tantivy_only", "all_engines", "whoosh_only"))
     if "engine_name" in request.fixturenames:
         name = request.getfixturevalue("engine_name")
         assert os.environ.get(engines.ENV) == name

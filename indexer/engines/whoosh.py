@@ -42,7 +42,12 @@ from indexer import plan as p
 from indexer.documents import FACETS, GRAM_FIELDS as _GRAM_FIELDS, MULTI_VALUED, TEXT_FIELDS
 from indexer.engines.base import EngineBusy
 
-LEAF_CACHE = 4096   # leaf nodes whose documents a searcher keeps
+#: what the searchers of one commit keep of the leaf results they have read, shared by
+#: every thread: at most this many entries, and this many documents in all (a leaf of
+#: a common word holds most of the corpus; 8 threads each keeping 4,096 leaves held
+#: gigabytes at 20,000 articles)
+LEAF_CACHE = 4096
+LEAF_CACHE_DOCS = 4_000_000
 _SEP = "\x1f"       # between the values of a multi-valued facet in its column
 _ANALYZER = SpaceSeparatedTokenizer()
 
@@ -157,11 +162,42 @@ class WhooshWriter:
             self._w = None
 
 
+class LeafCache:
+    """The leaf results of one commit, shared by its searchers in every thread:
+    least recently used first out, bounded in entries and in documents held."""
+
+    def __init__(self, entries: int = LEAF_CACHE, docs: int = LEAF_CACHE_DOCS) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_entries, self._max_docs = entries, docs
+        self.docs = 0
+
+    def get(self, key, make):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found[0]
+        value = make()      # outside the lock: another thread may read the same leaf meanwhile
+        size = len(value) if hasattr(value, "__len__") else 1
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = (value, size)
+                self.docs += size
+                while self._items and (len(self._items) > self._max_entries or self.docs > self._max_docs):
+                    _, (_, old) = self._items.popitem(last=False)
+                    self.docs -= old
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class WhooshSnapshot:
     """One searcher (one commit) of one thread, with the columns and leaf
-    results it has read."""
+    results the searchers of that commit have read."""
 
-    def __init__(self, searcher, columns: dict, leaves: OrderedDict) -> None:
+    def __init__(self, searcher, columns: dict, leaves: LeafCache) -> None:
         self._s = searcher
         self._columns = columns
         self._leaves = leaves
@@ -191,12 +227,7 @@ class WhooshSnapshot:
 
     # -- documents of a node, as set operations -----------------------------------------
     def _cached(self, key, make):
-        found = self._leaves.get(key)
-        if found is None:
-            found = self._leaves[key] = make()
-            if len(self._leaves) > LEAF_CACHE:
-                self._leaves.popitem(last=False)
-        return found
+        return self._leaves.get(key, make)
 
     def docs(self, n: p.Node) -> list[int]:
         """The sorted global docnums of ``n``'s matches."""
@@ -514,23 +545,34 @@ def _pattern_query(field: str, x: p.Pattern):
 
 class WhooshReader:
     """One searcher per thread (Whoosh's readers are not shared across threads),
-    each refreshed when the index has a newer commit."""
+    each refreshed when the index has a newer commit; the columns and leaf results
+    of a commit are read once and shared by all of them."""
 
     def __init__(self, path: Path) -> None:
         self._ix = windex.open_dir(str(path))
         self._local = threading.local()
         self._version = self._ix.latest_generation()
         self._lock = threading.Lock()
+        self._shared: tuple = (None, {}, LeafCache())
+
+    def _commit_state(self, version) -> tuple[dict, LeafCache]:
+        with self._lock:
+            if self._shared[0] != version:
+                self._shared = (version, {}, LeafCache())
+            return self._shared[1], self._shared[2]
 
     def snapshot(self) -> WhooshSnapshot:
         local = self._local
         state = getattr(local, "state", None)
-        if state is None or state[0] != self._version:
+        with self._lock:
+            version, ix = self._version, self._ix
+        if state is None or state[0] != version:
             if state is not None:
                 state[1].close()
-            searcher = self._ix.searcher()
-            state = local.state = (self._version, searcher, {}, OrderedDict())
-        return WhooshSnapshot(state[1], state[2], state[3])
+            searcher = ix.searcher()
+            state = local.state = (version, searcher)
+        columns, leaves = self._commit_state(version)
+        return WhooshSnapshot(state[1], columns, leaves)
 
     def reload(self) -> None:
         with self._lock:

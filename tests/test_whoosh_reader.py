@@ -1,0 +1,67 @@
+"""The Whoosh engine's reader: the searchers of one commit, one per thread, share
+what they have read (columns and leaf results), within a bound, and a new commit
+starts afresh."""
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+from indexer.article import Article
+from indexer.engines import whoosh as wh
+from indexer.index import build_index
+from indexer.results import Query
+from indexer.search import SearchEngine
+
+pytestmark = pytest.mark.whoosh_only
+
+
+def _articles(n: int):
+    for i in range(n):
+        yield Article(url=f"http://news.example.edu.cn/info/{i}.htm", site="example",
+                      title=f"学院召开第{i}次产教融合工作会议", body=f"会议强调产教融合。第{i}条。",
+                      published=date(2024, 1, 1 + i % 28).isoformat(), department="教务处" if i % 2 else "团委")
+
+
+def test_leaf_cache_is_bounded_in_entries_and_documents():
+    cache = wh.LeafCache(entries=3, docs=10)
+    assert cache.get("a", lambda: [1, 2, 3]) == [1, 2, 3]
+    assert cache.get("a", lambda: ["never made"]) == [1, 2, 3]      # kept
+    cache.get("b", lambda: list(range(6)))                          # 9 documents in all
+    cache.get("c", lambda: [7, 8])                                  # 11 > 10: the oldest goes
+    assert len(cache) == 2 and cache.docs == 8
+    assert cache.get("a", lambda: ["made again"]) == ["made again"]
+    cache.get("d", lambda: [1])
+    cache.get("e", lambda: [1])                                     # 4 entries > 3
+    assert len(cache) <= 3
+
+
+def test_threads_share_one_commits_leaves_and_a_new_commit_starts_afresh(tmp_path):
+    path = tmp_path / "ix"
+    build_index(_articles(40), path, engine="whoosh")
+    engine = SearchEngine(path)
+    try:
+        engine.search(Query(text="产教融合"))
+        reader = engine._reader
+        snaps = []
+
+        def work():
+            engine.search(Query(text="产教融合"))
+            snaps.append(reader.snapshot())
+
+        threads = [threading.Thread(target=work) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        mine = reader.snapshot()
+        assert {id(s._leaves) for s in snaps} == {id(mine._leaves)}      # one cache for all threads
+        assert {id(s._columns) for s in snaps} == {id(mine._columns)}
+        assert len({id(s._s) for s in snaps}) == 3                          # a searcher each
+        assert len(mine._leaves) > 0
+        first = mine._leaves
+        reader._commit_state("another commit")
+        assert reader.snapshot()._leaves is not first                   # a newer commit: a new cache
+    finally:
+        engine.close()
