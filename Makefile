@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 DEMO_PORT ?= 8001
 
-.PHONY: demo test install browser system-packages opensearch-node bench clean
+.PHONY: demo test install browser axe system-packages opensearch-node bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,21 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; \
+	fi
+
+# axe-core, the accessibility checker the browser tests run on every page
+# (tests/test_browser_axe.py), from npm into tests/.npm/ (git-ignored), when missing or
+# of another version. Without npm the target says so, and those tests skip.
+AXE_VERSION := 4.14.1
+AXE_DIR     := tests/.npm
+axe:
+	@if ! grep -qs '"version": "$(AXE_VERSION)"' $(AXE_DIR)/node_modules/axe-core/package.json \
+	    || ! [ -e $(AXE_DIR)/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm install --prefix $(AXE_DIR) --no-audit --no-fund --save-exact --loglevel=error axe-core@$(AXE_VERSION); \
+	  else \
+	    echo "make axe: no npm, so no axe-core: the accessibility tests will skip"; \
+	  fi; \
 	fi
 
 # Debian's antiword and catdoc, which read old binary .doc attachments (tests of
@@ -47,7 +62,7 @@ opensearch-node:
 	fi
 	@$(PYTHON) tools/cluster.py build
 
-test: install browser system-packages opensearch-node
+test: install browser axe system-packages opensearch-node
 	$(BIN)/python -m pytest
 
 demo: install

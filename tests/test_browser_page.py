@@ -470,7 +470,7 @@ def test_a_phone_has_a_bar_with_filters_and_the_sort(browser, base_url, watch):
     page.screenshot(path=str(fx.SHOTS / "filters-sheet-mobile.png"))
     # Escape closes it, and the focus is back on 筛选
     page.keyboard.press("Escape")
-    page.wait_for_function("() => !document.getElementById('filters').classList.contains('sheet')")
+    page.wait_for_function("() => !document.querySelector('#filters .filters-panel').classList.contains('sheet')")
     assert page.get_by_role("dialog").count() == 0
     assert page.evaluate("() => document.activeElement.classList.contains('to-filters')")
     assert page.evaluate("() => location.hash") == ""
@@ -479,7 +479,7 @@ def test_a_phone_has_a_bar_with_filters_and_the_sort(browser, base_url, watch):
     page.keyboard.press("Enter")
     sheet.wait_for()
     sheet.get_by_role("button", name="关闭筛选").click()
-    page.wait_for_function("() => !document.getElementById('filters').classList.contains('sheet')")
+    page.wait_for_function("() => !document.querySelector('#filters .filters-panel').classList.contains('sheet')")
     assert page.evaluate("() => document.activeElement.classList.contains('to-filters')")
     # a department ticked in the sheet applies at once
     opener.click()

@@ -109,18 +109,24 @@
   if (!opener || !close || !PHONE || !window.history || !history.pushState) {
     return;
   }
+  // the panel inside the <aside> is the dialog (an <aside> may not be one)
+  var sheet = panel.querySelector(".filters-panel");
+  if (!sheet) {
+    return;
+  }
   var outside = [];
   var back = null;
 
   function isOpen() {
-    return panel.classList.contains("sheet");
+    return sheet.classList.contains("sheet");
   }
 
   function open() {
     back = document.activeElement;
-    panel.classList.add("sheet");
-    panel.setAttribute("role", "dialog");
-    panel.setAttribute("aria-modal", "true");
+    sheet.classList.add("sheet");
+    sheet.setAttribute("role", "dialog");
+    sheet.setAttribute("aria-modal", "true");
+    sheet.setAttribute("aria-labelledby", "filters-heading");
     document.body.classList.add("sheet-open");
     close.hidden = false;
     opener.setAttribute("aria-expanded", "true");
@@ -134,9 +140,10 @@
 
   function shut(returnFocus) {
     if (!isOpen()) { return; }
-    panel.classList.remove("sheet");
-    panel.removeAttribute("role");
-    panel.removeAttribute("aria-modal");
+    sheet.classList.remove("sheet");
+    sheet.removeAttribute("role");
+    sheet.removeAttribute("aria-modal");
+    sheet.removeAttribute("aria-labelledby");
     document.body.classList.remove("sheet-open");
     close.hidden = true;
     opener.setAttribute("aria-expanded", "false");

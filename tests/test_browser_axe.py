@@ -1,0 +1,178 @@
+"""The pages checked by axe-core in a real browser (Chromium driven by Playwright,
+the app served by waitress on 127.0.0.1 from a real index): every state of the
+page at 1280 and 360 px, with axe's default rules, photographed into
+tests/screenshots/; the focus ring's contrast; 相关搜索 under the results; the
+phone's bar without script.
+
+axe-core comes from npm (``make axe``, part of ``make test``) into tests/.npm/;
+without it these tests skip."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests import webui_fixtures as fx
+from tests.webui_fixtures import CHROMIUM, browser, no_sideways_scroll, params, shot, watch  # noqa: F401
+
+AXE = Path(__file__).resolve().parent / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"no Chromium at {CHROMIUM} (install Debian's chromium: make browser)"),
+]
+
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 740}}
+
+
+#: for the tests that run axe: they skip, before any server starts, when it is missing
+needs_axe = pytest.mark.skipif(not AXE.exists(),
+                               reason="axe-core is not installed: run `make axe` (part of `make test`), "
+                                      "which puts it in tests/.npm/")
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
+    from webui import create_app
+
+    data_dir = tmp_path_factory.mktemp("browser-axe-data")
+    fx.build(data_dir / "index")
+    app = create_app({"DATA_DIR": data_dir, "TODAY": fx.TODAY, "SITES": fx.SITES})
+    # what earlier readers searched: 热门搜索, and 相关搜索 from what the same readers searched
+    qlog = app.extensions["news_query_log"]
+    for n in range(3):
+        client = qlog.client_key(f"192.0.2.{n}", "a reader")
+        for text in ("产教融合", "华中数控", "校企合作", "产教融合 年会"):
+            qlog.record(text, len(fx.containing(text.split()[0])), client=client)
+    with fx.served(app) as url:
+        yield url
+    app.extensions["news_engine"].close()
+
+
+@pytest.fixture(scope="module")
+def fold_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
+    """The app over the near-duplicates of tests/test_webui_fold.py: results with folds."""
+    from tests import test_webui_fold as corpus
+    from webui import create_app
+
+    data_dir = tmp_path_factory.mktemp("browser-axe-fold")
+    corpus.build(data_dir / "index")
+    app = create_app({"DATA_DIR": data_dir, "TODAY": corpus.TODAY, "SITES": corpus.SITES,
+                      "QUERY_LOG": False})
+    with fx.served(app) as url:
+        yield url
+    app.extensions["news_engine"].close()
+
+
+def context_for(browser, width: str, **kwargs):
+    options = {"viewport": WIDTHS[width], "locale": "zh-CN", "color_scheme": "light"}
+    if width == "mobile":
+        options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
+    options.update(kwargs)
+    return browser.new_context(**options)
+
+
+# -- axe ------------------------------------------------------------------------------------
+def axe_violations(page) -> list[dict]:
+    """What axe-core's default rules find on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+            nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                      summary: n.failureSummary}))}));
+    }""")
+
+
+def readable(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['url']})")
+        for n in v["nodes"][:8]:
+            lines.append(f"    {n['target']}\n        {n['html']}")
+            lines.extend(f"        {s}" for s in (n["summary"] or "").splitlines())
+        if len(v["nodes"]) > 8:
+            lines.append(f"    … and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+def check(page, name: str, width: str, full_page: bool = True) -> None:
+    """No axe violation in this state of the page; its screenshot, and no sideways scroll."""
+    if full_page:
+        shot(page, f"axe-{name}-{width}")
+    else:   # what is on the screen (a sheet over the page)
+        fx.SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(fx.SHOTS / f"axe-{name}-{width}.png"))
+    overflow = no_sideways_scroll(page)
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}"
+    found = axe_violations(page)
+    assert not found, f"axe finds {len(found)} kind(s) of violation on {name} at {width}:\n{readable(found)}"
+
+
+def go(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("load")
+
+
+@needs_axe
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_passes_axe(browser, base_url, fold_url, width):
+    # the CSP forbids inline scripts, and axe is added as one: the tests' pages only
+    context = context_for(browser, width, bypass_csp=True)
+    page = context.new_page()
+
+    go(page, base_url + "/")
+    check(page, "home", width)
+
+    go(page, fold_url + "/search?q=产教融合")
+    fold = page.locator("details.similar").first
+    fold.locator("summary").click()
+    assert fold.evaluate("d => d.open")
+    check(page, "results-fold-open", width)
+
+    go(page, base_url + "/search?q=产教融合")
+    assert page.locator(".hit").count() == 10
+    check(page, "results", width)
+
+    go(page, base_url + f"/search?q=实训&dept={fx.ZZ}&range=year&sort=date")
+    assert page.locator(".chip").count() == 2
+    check(page, "results-filtered", width)
+
+    if width == "mobile":
+        page.get_by_role("link", name="筛选（2）").click()
+        page.get_by_role("dialog", name="筛选").wait_for()
+        check(page, "filter-sheet", width, full_page=False)
+
+    go(page, base_url + f"/search?q=实训&dept={fx.TW}&range=3years")
+    assert page.locator(".empty").count() == 1
+    check(page, "no-results", width)
+
+    go(page, base_url + "/search?q=产教熔合")
+    assert page.locator(".corrected").count() == 1
+    check(page, "corrected", width)
+
+    go(page, base_url + "/search?q=华中数控 实训基地")
+    page.locator(".hit .snapshot").first.click()
+    page.wait_for_url("**/article/**")
+    check(page, "snapshot", width)
+
+    go(page, base_url + "/help")
+    check(page, "help", width)
+
+    go(page, base_url + "/subscribe")
+    check(page, "subscribe", width)
+
+    go(page, base_url + f"/subscribe?q=实训&dept={fx.ZZ}")
+    assert page.get_by_label("订阅地址").input_value().startswith(base_url + "/feed?")
+    check(page, "feed", width)
+
+    response = page.goto(base_url + "/no-such-page")
+    assert response.status == 404
+    check(page, "not-found", width)
+
+    response = page.goto(base_url + "/search?q=实训&fold=2")
+    assert response.status == 400
+    check(page, "bad-request", width)
+    context.close()
