@@ -176,3 +176,101 @@ def test_every_page_passes_axe(browser, base_url, fold_url, width):
     assert response.status == 400
     check(page, "bad-request", width)
     context.close()
+
+
+# -- the focus ring ----------------------------------------------------------------------------
+def _colours(css: str) -> list[tuple[float, float, float, float]]:
+    """The rgb()/rgba() colours in a computed style value, in order."""
+    import re
+    out = []
+    for m in re.finditer(r"rgba?\(([^)]*)\)", css):
+        parts = [float(x) for x in re.split(r"[\s,/]+", m.group(1).strip()) if x]
+        out.append((*parts[:3], parts[3] if len(parts) > 3 else 1.0))
+    return out
+
+
+def _over(colour: tuple[float, float, float, float], background: tuple[float, ...]) -> tuple[float, ...]:
+    r, g, b, a = colour
+    return tuple(c * a + bg * (1 - a) for c, bg in zip((r, g, b), background[:3]))
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG's contrast ratio of two opaque colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+RING = """() => {
+    const box = document.getElementById('q'), form = box.form;
+    box.focus();
+    const own = getComputedStyle(box), around = getComputedStyle(form);
+    return {focused: document.activeElement === box,
+            outline: [own.outlineStyle, own.outlineWidth, own.outlineColor],
+            shadow: around.boxShadow, page: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def ring_of(page) -> tuple[tuple[float, ...], tuple[float, ...], str]:
+    """The focused search box's ring (its outline, else the box shadow around its form)
+    over the page's background: (ring, background, what it is)."""
+    got = page.evaluate(RING)
+    assert got["focused"]
+    page_bg = _colours(got["page"])[0]
+    style, width, colour = got["outline"]
+    if style != "none" and float(width.rstrip("px") or 0) > 0:
+        return _over(_colours(colour)[0], page_bg), page_bg, f"outline {width} {colour}"
+    shadows = _colours(got["shadow"])
+    assert shadows, f"the focused search box shows no ring (box-shadow: {got['shadow']})"
+    return _over(shadows[0], page_bg), page_bg, f"box-shadow {got['shadow']}"
+
+
+def test_the_contrast_ratio_is_wcags():
+    white, black = (255, 255, 255), (0, 0, 0)
+    assert round(contrast_ratio(white, black), 2) == 21.0
+    assert round(contrast_ratio((29, 78, 216), white), 1) == 6.7
+    assert _over((0, 0, 0, 0.5), white) == (127.5, 127.5, 127.5)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", ["/", "/search?q=实训"])
+def test_the_search_box_focus_ring_stands_out(browser, base_url, width, path):
+    context = context_for(browser, width)
+    page = context.new_page()
+    page.goto(base_url + path)
+    ring, background, what = ring_of(page)
+    assert background == (255, 255, 255, 1.0), "the page's background is white"
+    ratio = contrast_ratio(ring, background)
+    assert ratio >= 3.0, f"the focus ring ({what}) has a contrast of {ratio:.2f}:1 against white"
+    shot(page, f"focus-ring-{width}" + ("-results" if "search" in path else ""))
+    context.close()
+
+
+def test_the_focus_ring_stands_out_in_a_colleges_colours_and_in_the_dark(browser, tmp_path, engine_name):
+    from webui import create_app
+
+    fx.build(tmp_path / "index")
+    # a light colour and a dark one
+    for colour in ("#8b1538", "#f5c400"):
+        app = create_app({"DATA_DIR": tmp_path, "TODAY": fx.TODAY, "SITES": fx.SITES,
+                          "PRIMARY_COLOR": colour, "QUERY_LOG": False})
+        try:
+            with fx.served(app, threads=2) as url:
+                for scheme in ("light", "dark"):
+                    context = context_for(browser, "desktop", color_scheme=scheme)
+                    page = context.new_page()
+                    page.goto(url + "/search?q=实训")
+                    ring, background, what = ring_of(page)
+                    ratio = contrast_ratio(ring, background)
+                    assert ratio >= 3.0, (f"with {colour} in the {scheme} scheme the focus ring ({what}) "
+                                          f"has a contrast of {ratio:.2f}:1")
+                    context.close()
+        finally:
+            app.extensions["news_engine"].close()

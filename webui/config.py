@@ -238,11 +238,10 @@ def readable_on(bg: str, color: str, minimum: float = 4.5) -> str:
 def theme_css(color: str) -> str:
     """The stylesheet that applies the college's colour, readable in light and dark mode."""
     fg = "#ffffff" if contrast(color, "#ffffff") >= contrast(color, "#111111") else "#111111"
-    r, g, b = _rgb(color)
     light_link = readable_on("#ffffff", color)
     dark_link = readable_on("#16181c", color)
     return (f"/* the college's colour ({color}), from the site configuration */\n"
             f":root {{ --accent: {color}; --accent-fg: {fg}; --link: {light_link}; "
-            f"--brand: {light_link}; --ring: rgba({r}, {g}, {b}, 0.45); }}\n"
+            f"--brand: {light_link}; --ring: {light_link}; }}\n"
             f"@media (prefers-color-scheme: dark) {{\n"
-            f"  :root {{ --link: {dark_link}; --brand: {dark_link}; }}\n}}\n")
+            f"  :root {{ --link: {dark_link}; --brand: {dark_link}; --ring: {dark_link}; }}\n}}\n")
