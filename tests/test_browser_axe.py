@@ -274,3 +274,34 @@ def test_the_focus_ring_stands_out_in_a_colleges_colours_and_in_the_dark(browser
                     context.close()
         finally:
             app.extensions["news_engine"].close()
+
+
+# -- 相关搜索 -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("width", WIDTHS)
+def test_related_searches_under_the_results(browser, base_url, watch, width):
+    context = context_for(browser, width)
+    page = watch(context.new_page(), base_url)
+    page.goto(base_url + f"/search?q=产教融合&dept={fx.ZZ}")
+    block = page.get_by_role("region", name="相关搜索")
+    assert block.is_visible()
+    links = block.get_by_role("link")
+    texts = links.all_inner_texts()
+    # what the same three readers searched first, then the query with words of its titles
+    # (the order of the first three depends on what this browser searched before)
+    assert sorted(texts[:3]) == ["产教融合 年会", "华中数控", "校企合作"]
+    assert 3 < len(texts) <= 8 and all(t.startswith("产教融合 ") for t in texts[3:])
+    # under the results, above the pages
+    hits = page.locator(".hits").bounding_box()
+    assert hits and block.bounding_box()["y"] >= hits["y"] + hits["height"]
+    fx.SHOTS.mkdir(exist_ok=True)
+    block.screenshot(path=str(fx.SHOTS / f"related-searches-{width}.png"))
+    assert no_sideways_scroll(page) <= 0
+    block.get_by_role("link", name="校企合作", exact=True).click()
+    page.wait_for_url(lambda url: params(url).get("q") == ["校企合作"])
+    assert params(page.url) == {"q": ["校企合作"]}       # the department left behind
+    assert page.locator(".hit").count() > 0
+    # on a page that finds nothing and has nothing to offer: none
+    page.goto(base_url + "/search?q=没有这样的词语")
+    assert page.get_by_role("region", name="相关搜索").count() == 0
+    assert watch.problems == []
+    context.close()

@@ -51,7 +51,7 @@ def test_api_shape_is_exact(client):
     data = api(client, q="华中数控")
     assert list(data) == ["query", "total", "stories", "page", "size", "fold", "near", "took_ms", "hits",
                           "facets", "partial", "suggestion", "corrected_from", "corrected_query",
-                          "truncated_query"]
+                          "truncated_query", "related"]
     assert data["query"] == "华中数控"
     assert data["total"] == 3 and data["page"] == 1 and data["size"] == 10
     assert data["stories"] == 3 and data["fold"] is True and data["near"] is None

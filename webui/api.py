@@ -5,7 +5,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from indexer.engines import EngineUnavailable
 from indexer.search import IndexMissing
-from webui import search_view
+from webui import related, search_view
 from webui.errors import UNAVAILABLE, error_response
 from webui.params import ParamError, clean_text
 
@@ -22,6 +22,7 @@ def search() -> Response:
     sp = search_view.params(request.args)
     results = search_view.run(sp.query, log=True)
     data = search_view.results_json(sp.query, results)
+    data["related"] = related.searches(results)
     return jsonify(data)
 
 

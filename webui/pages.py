@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.datastructures import MultiDict
 
 from indexer.results import MAX_QUERY_CHARS, Query
-from webui import folding, search_view
+from webui import folding, related, search_view
 from webui.params import MAX_PARAM_CHARS, ParamError, SearchParams, encode, from_form
 
 bp = Blueprint("pages", __name__)
@@ -63,7 +63,9 @@ def search() -> Response | str | tuple[str, int]:
 
 
 def _results_context(sp: SearchParams, results) -> dict:
-    return {**search_view.page_context(sp, results), **folding.context(sp, results)}
+    context = {**search_view.page_context(sp, results), **folding.context(sp, results)}
+    context.update(related.context(sp, results, shown=[text for text, _ in context["trending"]]))
+    return context
 
 
 def _canonical_but_dates(pairs: list[tuple[str, str]], exc: ParamError) -> list[tuple[str, str]]:

@@ -15,9 +15,10 @@ draws a new one: a client may then count twice that day.)
 
 It feeds ``news-web top-queries`` (what is popular, what finds nothing), the
 popular queries of ``/api/suggest``, the 热门搜索 of a search that finds nothing,
-and "did you mean" from what others searched: these need a query searched by
-several clients (``min_clients``), so one reader repeating a search puts nothing
-in front of others.
+"did you mean" from what others searched, and 相关搜索 (:mod:`webui.related`,
+which also asks what the readers of a query searched too that day): these need a
+query searched by several clients (``min_clients``), so one reader repeating a
+search puts nothing in front of others.
 
 The file has a schema version (``PRAGMA user_version``); an older file is
 migrated forward when it is opened.
@@ -40,13 +41,14 @@ log = logging.getLogger(__name__)
 
 FILE_NAME = "queries.sqlite3"
 MAX_LOGGED_CHARS = 100
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: bytes of the HMAC kept as a client's key
 KEY_BYTES = 16
 #: phone, ID card and student numbers; e-mail addresses
 _PERSONAL = re.compile(r"\d{7,}|[^\s@]+@[^\s@]+\.[^\s@]+")
 
-#: version 0 (the first) had ``searches`` without ``clients``, and no ``seen``
+#: version 0 (the first) had ``searches`` without ``clients``, and no ``seen``;
+#: version 1 no index of ``seen`` by client
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS searches (
         query   TEXT NOT NULL,
@@ -63,6 +65,8 @@ SCHEMA = (
         client BLOB NOT NULL,           -- HMAC under that day's salt, never the address
         PRIMARY KEY (day, query, client)
     ) WITHOUT ROWID""",
+    # what else the readers of a query searched that day (related searches)
+    "CREATE INDEX IF NOT EXISTS seen_client ON seen (day, client)",
 )
 
 
@@ -249,6 +253,29 @@ class QueryLog:
             if score >= 0.5 and (best is None or (score, n) > best[:2]):
                 best = (score, int(n), candidate)
         return best[2] if best else None
+
+    def co_searched(self, text: str, limit: int = 8, min_count: int = 1, days: int = 90,
+                    now: datetime | None = None, min_clients: int = 1) -> list[tuple[str, int]]:
+        """The queries the clients who searched ``text`` today searched too, each with
+        how many of those clients did (each once), at least ``min_clients``; the most
+        shared first. Each is popular as :meth:`popular` has it (searched ``min_count``
+        times by ``min_clients`` clients in the last ``days`` days, its latest search
+        finding something). Only today's keys are kept, so only today is looked at."""
+        query = normalise(text)
+        if not keepable(query):
+            return []
+        moment = now or datetime.now(timezone.utc)
+        since = _hour(moment - timedelta(days=days))
+        rows = self._rows(
+            "WITH co AS (SELECT b.query AS query, COUNT(*) AS shared FROM seen a JOIN seen b "
+            "  ON b.day = a.day AND b.client = a.client AND b.query <> a.query "
+            "  WHERE a.day = ? AND a.query = ? GROUP BY b.query HAVING shared >= ?) "
+            f"SELECT co.query, co.shared, {_LATEST} AS latest "
+            "FROM co JOIN searches s ON s.query = co.query AND s.hour >= ? "
+            "GROUP BY co.query HAVING SUM(s.count) >= ? AND SUM(s.clients) >= ? AND latest > 0 "
+            "ORDER BY co.shared DESC, co.query LIMIT ?",
+            (_day(moment), query, min_clients, since, min_count, min_clients, limit))
+        return [(q, int(c)) for q, c, _ in rows]
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

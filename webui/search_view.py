@@ -78,7 +78,7 @@ def run(query: Query, log: bool = False) -> SearchResults:
     if not results.suggestion and (results.total == 0 or results.partial) and query.text:
         qlog = query_log()
         if qlog is not None:
-            results.suggestion = qlog.similar(query.text, **_popularity())
+            results.suggestion = qlog.similar(query.text, **popularity())
     return results
 
 
@@ -89,7 +89,7 @@ def _client(qlog: QueryLog) -> bytes | None:
     return qlog.client_key(request.remote_addr, request.headers.get("User-Agent"))
 
 
-def _popularity() -> dict[str, int]:
+def popularity() -> dict[str, int]:
     """What makes a query popular enough to be shown to others."""
     return {"min_count": current_app.config["SUGGEST_MIN_COUNT"],
             "min_clients": current_app.config["SUGGEST_MIN_CLIENTS"]}
@@ -101,7 +101,7 @@ def trending(exclude: str = "", limit: int = TRENDING) -> list[str]:
     if qlog is None:
         return []
     skip = normalise(exclude)
-    return [t for t in qlog.trending(limit=limit + 1, **_popularity()) if t != skip][:limit]
+    return [t for t in qlog.trending(limit=limit + 1, **popularity()) if t != skip][:limit]
 
 
 def suggestions(prefix: str, limit: int) -> list[dict[str, str]]:
@@ -111,7 +111,7 @@ def suggestions(prefix: str, limit: int) -> list[dict[str, str]]:
     seen: set[str] = set()
     qlog = query_log()
     if qlog is not None:
-        for text in qlog.popular(prefix, limit=min(3, limit), **_popularity()):
+        for text in qlog.popular(prefix, limit=min(3, limit), **popularity()):
             out.append({"text": text, "kind": "query"})
             seen.add(text)
     eng = engine()
