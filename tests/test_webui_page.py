@@ -14,10 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from indexer.highlight import highlight
+from indexer.ids import article_id
 from tests import webui_fixtures as fx
 from webui import create_app
 from webui.config import default_description
 from webui.dates import HTML_PATTERN, DateFormatError, InvalidDate, parse_date
+from webui.filters import NO_DEPARTMENT as NO_DEPT
 from webui.pages import HELP_EXAMPLES
 from webui.params import from_form, range_start
 from webui.querylog import SCHEMA_VERSION, QueryLog
@@ -615,3 +617,82 @@ def test_one_sort_control_and_the_apply_button_first(client):
     # 筛选 is a link to the panel (the script makes it open a sheet on a phone)
     assert '<a class="to-filters" href="#filters" aria-controls="filters">筛选</a>' in html
     assert '/static/filters.js' in html
+
+
+# -- oldest first ----------------------------------------------------------------------------
+def hit_days(html: str) -> list[str]:
+    return re.findall(r'<li class="hit">.*?<time datetime="([^"]+)"', html, re.S)
+
+
+def test_the_sort_offers_relevance_newest_and_oldest(client):
+    html = page(client, "/search?q=实训")
+    select = re.search(r'<select id="sort".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', select) == [
+        ("relevance", "相关度"), ("date", "最新"), ("oldest", "最早")]
+    assert re.search(r'<option value="relevance" selected>', select)
+
+
+@pytest.mark.parametrize("q", ["实训", ""])
+def test_oldest_first_on_the_page(client, q):
+    url = "/search?" + (f"q={q}&" if q else "") + "sort=oldest"
+    html = page(client, url)        # (its canonical address: no redirect)
+    assert re.search(r'<option value="oldest" selected>最早</option>', html)
+    days = hit_days(html)
+    assert len(days) == 10 and days == sorted(days)
+    everything = fx.containing(q) if q else fx.ids_where(lambda a: True)
+    oldest = min(a.published for a in fx.ARTICLES if article_id(a.url) in everything)
+    assert days[0][:10] == oldest[:10]
+    # the pager and the filters keep it; page 2 goes on from there
+    nxt = unescape(re.search(r'<a rel="next" href="([^"]+)"', html).group(1))
+    assert query_of(nxt).get("sort") == ["oldest"] and query_of(nxt)["page"] == ["2"]
+    second = hit_days(page(client, nxt))
+    assert second == sorted(second) and second[0] >= days[-1]
+    for _year, link, _count in year_links(html):
+        assert query_of(link).get("sort") == ["oldest"]
+    # the API answers the same order
+    api = client.get(url.replace("/search", "/api/search", 1)).get_json()
+    assert [h["published"][:10] for h in api["hits"]] == [d[:10] for d in days]
+
+
+def test_oldest_comes_through_the_form_and_a_new_query(client):
+    r = client.get("/search?q=实训&prev=实训&sort=oldest&size=10&from=&to=&apply=1")
+    assert r.status_code == 302 and query_of(r.headers["Location"]) == {"q": ["实训"], "sort": ["oldest"]}
+    r = client.get(f"/search?q=数控&prev=实训&sort=oldest&dept={fx.ZZ}")
+    assert r.status_code == 302 and query_of(r.headers["Location"]) == {"q": ["数控"], "sort": ["oldest"]}
+
+
+def test_a_sort_that_is_none_of_the_three_says_which_are(client):
+    html = page(client, "/search?q=实训&sort=random", status=400)
+    assert "相关度" in html and "最新" in html and "最早" in html
+
+
+# -- the JSON twin of a page -----------------------------------------------------------------
+def twin_of(html: str) -> str:
+    head = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)">', html).group(1)
+    foot = re.search(r'<a href="([^"]+)">JSON 接口</a>', html).group(1)
+    assert head == foot
+    return unescape(head)
+
+
+@pytest.mark.parametrize("extra,fold,near", [("fold=0", False, False), ("near", False, True)])
+def test_the_json_twin_keeps_fold_near_typed_and_no_department(client, extra, fold, near):
+    leader = fx.id_of_title("学校举行2023届毕业典礼")
+    shown = f"near={leader}" if near else extra
+    url = f"/search?q=学校&dept={NO_DEPT}&{shown}&typed=1&sort=oldest&page=1&size=2"
+    r = client.get(url)
+    if r.status_code == 302:
+        url = r.headers["Location"]
+    html = page(client, url)
+    twin = twin_of(html)
+    assert urlsplit(twin).path == "/api/search"
+    want = {"q": ["学校"], "dept": [NO_DEPT], "typed": ["1"], "sort": ["oldest"], "size": ["2"]}
+    want.update({"near": [leader]} if near else {"fold": ["0"]})
+    assert query_of(twin) == want
+    data = client.get(twin).get_json()
+    assert data["fold"] is fold and data["near"] == (leader if near else None)
+    assert data["corrected_from"] is None
+    assert data["hits"] and all(h["department"] is None for h in data["hits"])
+    # page 2's twin is page 2
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
+    if nxt:
+        assert query_of(twin_of(page(client, unescape(nxt.group(1)))))["page"] == ["2"]

@@ -12,7 +12,8 @@ URL query string works against ``/search`` and ``/api/search``::
     dept         a department, repeatable
     column       a site column, repeatable
     site         a site, repeatable
-    sort         relevance | date (default: relevance, or date when q is empty)
+    sort         relevance | date (newest first) | oldest (default: relevance, or date
+                 when q is empty)
     page         1, 2, …
     size         1 … MAX_PAGE_SIZE
     title_only   1 to search titles only
@@ -241,7 +242,7 @@ def parse_query(args: Args) -> Query:
     raw_sort = _single(args, "sort")
     sort = raw_sort or ("relevance" if text else "date")
     if sort not in SORTS:
-        raise ParamError(f"排序方式“{raw_sort}”无效，只能按相关度或按时间排序",
+        raise ParamError(f"排序方式“{raw_sort}”无效，只能按相关度、最新或最早排序",
                          f"'sort' must be one of {', '.join(SORTS)}, got {raw_sort!r}", "sort")
 
     page = _int(args, "page", "页码", 1)

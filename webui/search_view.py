@@ -16,7 +16,7 @@ from indexer import highlight, plan
 from indexer.analysis import normalise
 from indexer.querylang import parse
 from indexer.results import (MAX_QUERY_CHARS, MAX_RESULT_WINDOW, FacetValue, Hit, Query, SearchResults,
-                             StoredArticle)
+                             SORTS, StoredArticle)
 from indexer.search import SearchEngine
 from webui.dates import HTML_PATTERN as DATE_PATTERN
 from webui.engine import EngineHolder
@@ -515,7 +515,7 @@ def page_context(sp: SearchParams, results: SearchResults) -> dict[str, Any]:
         "filtered": filtered,
         "clear_url": search_url(SearchParams(new_query(text=query.text, sort=query.sort,
                                                        size=query.size, fold=query.fold or bool(query.near)))),
-        "sort_urls": {s: search_url(sp, sort=s) for s in ("relevance", "date")},
+        "sort_urls": {s: search_url(sp, sort=s) for s in SORTS},
         "suggestion_url": (search_url(SearchParams(replace(query, text=results.suggestion)))
                            if results.suggestion else None),
         "typed_url": search_url(sp, correct=False) if results.corrected_from else None,
