@@ -121,13 +121,18 @@ def test_type_filter_sort_page_and_snapshot(browser, base_url, watch):
     page.wait_for_url("**/search?**")
     assert params(page.url)["q"] == ["实训"]
 
+    # each control applies when it changes (the dates when the reader leaves them):
+    # one step at a time, each waiting for its results
     dept_box(page, fx.ZZ).check()
+    page.wait_for_url(lambda url: params(url).get("dept") == [fx.ZZ])
     dept_box(page, fx.JW).check()
+    page.wait_for_url(lambda url: len(params(url).get("dept", [])) == 2)
     page.get_by_label("从", exact=True).fill("2022-01-01")
     page.get_by_label("到", exact=True).fill("2024-12-31")
+    page.get_by_label("到", exact=True).press("Tab")
+    page.wait_for_url(lambda url: params(url).get("to") == ["2024-12-31"])
     page.get_by_label("排序", exact=True).select_option("date")
-    page.get_by_role("button", name="应用筛选").click()
-    page.wait_for_url(lambda url: len(params(url).get("dept", [])) == 2)
+    page.wait_for_url(lambda url: params(url).get("sort") == ["date"])
     got = params(page.url)
     assert got["q"] == ["实训"] and sorted(got["dept"]) == sorted([fx.ZZ, fx.JW])
     assert got["from"] == ["2022-01-01"] and got["to"] == ["2024-12-31"]
@@ -276,14 +281,19 @@ def test_phone_width(browser, base_url, watch):
     box = page.locator("#q").bounding_box()
     assert box and box["width"] >= 200
     assert page.get_by_role("button", name="搜索", exact=True).is_visible()
-    # the filters are one tap away, below the results
+    # 筛选, in the bar at the top of the results, opens the filters as a sheet over
+    # them; a department ticked there applies at once and the sheet stays open
     page.get_by_role("link", name="筛选").click()
     page.wait_for_url("**#filters")
+    sheet = page.get_by_role("dialog", name="筛选")
+    sheet.wait_for()
     dept_box(page, fx.ZZ).check()
-    page.get_by_role("button", name="应用筛选").click()
-    page.wait_for_url("**dept=**")
+    page.wait_for_url(lambda url: params(url).get("dept") == [fx.ZZ])
+    assert sheet.is_visible() and dept_box(page, fx.ZZ).is_checked()
     assert no_sideways_scroll(page) <= 0
-    page.locator("#filters").screenshot(path=str(SHOTS / "filters-mobile.png"))
+    sheet.screenshot(path=str(SHOTS / "filters-mobile.png"))
+    sheet.get_by_role("button", name="关闭筛选").click()
+    page.wait_for_function("() => !document.querySelector('#filters .filters-panel').classList.contains('sheet')")
     # suggestions fit the screen
     page.locator("#q").fill("")
     page.locator("#q").press_sequentially("产教", delay=20)

@@ -696,3 +696,11 @@ def test_the_json_twin_keeps_fold_near_typed_and_no_department(client, extra, fo
     nxt = re.search(r'<a rel="next" href="([^"]+)"', html)
     if nxt:
         assert query_of(twin_of(page(client, unescape(nxt.group(1)))))["page"] == ["2"]
+
+
+def test_the_panel_says_what_the_filters_find(client):
+    """(static/filters.js says it again when the filters apply in place)"""
+    status = r'<p id="filters-count" class="filters-count" role="status" aria-live="polite">([^<]*)</p>'
+    assert re.search(status, page(client, "/search?q=实训")).group(1) == \
+        f"找到约 {len(fx.containing('实训'))} 条结果"
+    assert re.search(status, page(client, f"/search?q=实训&dept={fx.TW}")).group(1) == "没有找到结果"
