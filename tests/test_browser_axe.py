@@ -1,8 +1,9 @@
 """The pages checked by axe-core in a real browser (Chromium driven by Playwright,
 the app served by waitress on 127.0.0.1 from a real index): every state of the
-page at 1280 and 360 px, with axe's default rules, photographed into
-tests/screenshots/; the focus ring's contrast; 相关搜索 under the results; the
-phone's bar without script.
+page at 1280 and 360 px (the suggestions open, a date error, the story listed
+whole, folding off and the filters applied in place among them), with axe's
+default rules, photographed into tests/screenshots/; the focus ring's contrast;
+相关搜索 under the results; the phone's bar without script.
 
 axe-core comes from npm (``make axe``, part of ``make test``) into tests/.npm/;
 without it these tests skip."""
@@ -175,6 +176,50 @@ def test_every_page_passes_axe(browser, base_url, fold_url, width):
     response = page.goto(base_url + "/search?q=实训&fold=2")
     assert response.status == 400
     check(page, "bad-request", width)
+    context.close()
+
+
+@needs_axe
+@pytest.mark.parametrize("width", WIDTHS)
+def test_more_states_pass_axe(browser, base_url, fold_url, width):
+    """The suggestions open, a date that cannot be read, the story listed whole, folding
+    off, and the filters applied in place (on a phone, in the sheet)."""
+    context = context_for(browser, width, bypass_csp=True)
+    page = context.new_page()
+
+    go(page, base_url + "/")
+    box = page.get_by_role("combobox", name="搜索关键词")
+    box.press_sequentially("华中", delay=20)
+    page.get_by_role("listbox", name="搜索建议").wait_for()
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == "q-suggestion-0"
+    check(page, "suggestions-open", width)
+
+    response = page.goto(base_url + f"/search?q=实训&dept={fx.ZZ}&from=2023-02-30")
+    assert response.status == 400
+    assert "不是有效的日期" in page.get_by_role("alert").inner_text()
+    check(page, "date-error", width)
+
+    go(page, fold_url + "/search?q=产教融合")
+    whole = page.locator("details.similar .similar-all a").first.get_attribute("href")
+    go(page, fold_url + whole)
+    assert "near" in params(page.url) and page.locator(".near-note").count() == 1
+    check(page, "fold-story", width)
+
+    go(page, fold_url + "/search?q=产教融合&fold=0")
+    assert page.locator(".hit").count() == 6 and page.locator("details.similar").count() == 0
+    check(page, "fold-off", width)
+
+    go(page, base_url + "/search?q=实训")
+    if width == "mobile":
+        page.get_by_role("link", name="筛选").click()
+        page.get_by_role("dialog", name="筛选").wait_for()
+    page.locator(f'#filters input[name="dept"][value="{fx.ZZ}"]').check()
+    page.wait_for_url(lambda url: params(url).get("dept") == [fx.ZZ])
+    page.wait_for_function("() => document.getElementById('filters-count').textContent.startsWith('找到约')")
+    if width == "mobile":
+        assert page.get_by_role("dialog", name="筛选").is_visible()
+    check(page, "filters-applied-in-place", width, full_page=width != "mobile")
     context.close()
 
 
