@@ -14,15 +14,18 @@ preferring few, frequent terms and the reader's own characters. When the best
 cover differs from what was typed, that is the suggestion.
 
     dym = DidYouMean(engine.vocabulary())   # (term, document frequency) pairs
+    dym = DidYouMean(lexicon=vocabulary.open(gen))   # or the index's file of them
     dym.suggest("产教容合 年会")   # → "产教融合 年会"
     dym.suggest("chanjiaoronghe")  # → "产教融合"
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from indexer.analysis import normalise
 
@@ -35,7 +38,7 @@ BEAM = 6                  # how many readings of a word are kept
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
     term: str
     df: int
 
@@ -48,42 +51,100 @@ def _syllables(chars: str, heteronyms: bool = False) -> list[list[str]]:
     return [[r.lower().replace("ü", "v") for r in readings] for readings in out]
 
 
-class DidYouMean:
-    """Suggestions from an index vocabulary of ``(term, document frequency)``."""
+@functools.lru_cache(maxsize=1 << 18)
+def sound_key(term: str) -> str:
+    """The toneless pinyin of a term, as pypinyin reads it as a whole (its phrase
+    table knows 重庆 is chong qing; a lone character's rarer readings, 员 as yun,
+    would only mislead)."""
+    return "".join(r[0] for r in _syllables(term))
 
-    def __init__(self, vocabulary: Iterable[tuple[str, int]], min_df: int = 2,
-                 abbreviations: Mapping[str, list[str]] | None = None) -> None:
-        #: letters a reader types for a name (``ybzy`` → 宜宾职业技术学院): from the
-        #: synonym table (:func:`synonyms.abbreviations`), offered before pinyin covers
-        self.abbreviations = {k.lower(): list(v) for k, v in (abbreviations or {}).items()}
-        self.by_key: dict[str, list[_Entry]] = {}
+
+def kind_of(term: str, df: int, min_df: int = 2) -> str | None:
+    """Whether a vocabulary term can be offered: ``"han"`` (a word of Chinese
+    characters, keyed by its sound), ``"latin"`` (a Latin word, which pinyin
+    never replaces) or None (too rare, too long, mixed)."""
+    if df < min_df or not term:
+        return None
+    if term.isascii():
+        return "latin"
+    if len(term) > MAX_TERM_CHARS or not all(_HAN.match(c) for c in term):
+        return None
+    return "han"
+
+
+class Lexicon(Protocol):
+    """The words a corrector may offer, looked up by sound."""
+    max_key: int      # the longest sound key, in letters
+
+    def entries(self, key: str) -> Sequence[Entry]:
+        """The terms of this sound, most frequent first (at most ``PER_KEY``)."""
+
+    def frequency(self, term: str) -> int:
+        """The document frequency of a Chinese term (0: not a word it offers)."""
+
+    def is_latin(self, term: str) -> bool: ...
+
+    def frequent(self, length: int, n: int) -> list[tuple[str, int]]:
+        """The ``n`` most frequent Chinese terms of ``length`` characters."""
+
+    def __len__(self) -> int: ...
+
+
+class MemoryLexicon:
+    """A lexicon built in memory from ``(term, document frequency)`` pairs (tests,
+    and an index without its vocabulary file, :mod:`indexer.vocabulary`)."""
+
+    def __init__(self, vocabulary: Iterable[tuple[str | bytes, int]], min_df: int = 2) -> None:
+        self.by_key: dict[str, list[Entry]] = {}
         self.df: dict[str, int] = {}
         self.latin: set[str] = set()
         for term, df in vocabulary:
             if isinstance(term, bytes):
                 term = term.decode("utf-8", "replace")
             df = int(df)
-            if df < min_df or not term:
-                continue
-            if term.isascii():
+            kind = kind_of(term, df, min_df)
+            if kind == "latin":
                 self.latin.add(term.lower())
-                continue
-            if len(term) > MAX_TERM_CHARS or not all(_HAN.match(c) for c in term):
-                continue
-            self.df[term] = max(self.df.get(term, 0), df)
-            # the reading pypinyin gives the term as a whole (its phrase table
-            # knows 重庆 is chong qing); a lone character's rarer readings
-            # (员 as yun) would only mislead
-            self._add("".join(r[0] for r in _syllables(term)), _Entry(term, df))
+            elif kind == "han":
+                self.df[term] = max(self.df.get(term, 0), df)
+        for term, df in self.df.items():
+            self.by_key.setdefault(sound_key(term), []).append(Entry(term, df))
         for lst in self.by_key.values():
-            lst.sort(key=lambda e: -e.df)
+            lst.sort(key=lambda e: (-e.df, e.term))
             del lst[PER_KEY:]
         self.max_key = max((len(k) for k in self.by_key), default=0)
 
-    def _add(self, key: str, entry: _Entry) -> None:
-        lst = self.by_key.setdefault(key, [])
-        if all(e.term != entry.term for e in lst):
-            lst.append(entry)
+    def entries(self, key: str) -> Sequence[Entry]:
+        return self.by_key.get(key, ())
+
+    def frequency(self, term: str) -> int:
+        return self.df.get(term, 0)
+
+    def is_latin(self, term: str) -> bool:
+        return term in self.latin
+
+    def frequent(self, length: int, n: int) -> list[tuple[str, int]]:
+        return sorted(((t, f) for t, f in self.df.items() if len(t) == length), key=lambda x: (-x[1], x[0]))[:n]
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+
+class DidYouMean:
+    """Suggestions from a lexicon: one given, or one built from an index
+    vocabulary of ``(term, document frequency)``."""
+
+    def __init__(self, vocabulary: Iterable[tuple[str, int]] = (), min_df: int = 2,
+                 abbreviations: Mapping[str, list[str]] | None = None,
+                 lexicon: Lexicon | None = None) -> None:
+        #: letters a reader types for a name (``ybzy`` → 宜宾职业技术学院): from the
+        #: synonym table (:func:`synonyms.abbreviations`), offered before pinyin covers
+        self.abbreviations = {k.lower(): list(v) for k, v in (abbreviations or {}).items()}
+        self.lexicon: Lexicon = lexicon if lexicon is not None else MemoryLexicon(vocabulary, min_df)
+
+    def frequency(self, term: str) -> int:
+        """How many articles hold the Chinese word ``term`` (0: not in the lexicon)."""
+        return self.lexicon.frequency(term)
 
     # -- suggesting -------------------------------------------------------------
     def suggest(self, query: str, exists: Callable[[str], int] | None = None) -> str | None:
@@ -94,7 +155,7 @@ class DidYouMean:
         says how many articles contain ``text`` (the engine's phrase count):
         the best candidate that some article contains is taken, and a word
         no candidate of which is found is left as typed."""
-        if not (self.by_key or self.abbreviations) or not query or len(query) > 200:
+        if not (len(self.lexicon) or self.abbreviations) or not query or len(query) > 200:
             return None
         changed = False
         out = []
@@ -118,7 +179,7 @@ class DidYouMean:
             if _HAN.match(run[0]):
                 alts = self._han(run)
             elif run.isascii() and run.isalpha():
-                named = self.abbreviations.get(run, []) if run not in self.latin else []
+                named = self.abbreviations.get(run, []) if not self.lexicon.is_latin(run) else []
                 alts = list(dict.fromkeys(named + self._pinyin(run)))
             else:
                 alts = []
@@ -160,7 +221,7 @@ class DidYouMean:
                 _push(beams[i + 1], cost_i + 2.0, text_i + run[i])   # the typed character as it is
                 for j in range(i + 2, min(n, i + MAX_TERM_CHARS) + 1):
                     typed = run[i:j]
-                    for e in self.by_key.get("".join(syl[i:j]), ()):
+                    for e in self.lexicon.entries("".join(syl[i:j])):
                         diff = sum(a != b for a, b in zip(e.term, typed))
                         if diff > max(1, (j - i) // 2):
                             continue   # a slip changes a character or two, not a whole word
@@ -172,15 +233,15 @@ class DidYouMean:
 
     def _pinyin(self, run: str) -> list[str]:
         """Covers of a Latin run by vocabulary terms whose pinyin spells it, best first."""
-        if len(run) < 4 or run in self.latin or len(run) > MAX_TOKEN_CHARS:
+        if len(run) < 4 or self.lexicon.is_latin(run) or len(run) > MAX_TOKEN_CHARS:
             return []
         n = len(run)
         beams: list[list[tuple[float, str]]] = [[] for _ in range(n + 1)]
         beams[0] = [(0.0, "")]
         for i in range(n):
             for cost_i, text_i in beams[i]:
-                for j in range(i + 2, min(n, i + self.max_key) + 1):
-                    for e in self.by_key.get(run[i:j], ())[:2]:
+                for j in range(i + 2, min(n, i + self.lexicon.max_key) + 1):
+                    for e in self.lexicon.entries(run[i:j])[:2]:
                         _push(beams[j], cost_i + 1.0 - 0.1 * math.log1p(e.df), text_i + e.term)
         return [t for _, t in beams[n]]
 

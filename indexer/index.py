@@ -15,6 +15,7 @@ index moves to another.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -24,7 +25,7 @@ from datetime import datetime, timezone
 from itertools import chain, islice
 from pathlib import Path
 
-from indexer import engines, userdict
+from indexer import engines, userdict, vocabulary
 from indexer.analysis import ANALYSIS_VERSION, init_jieba, normalise
 from indexer.article import Article
 from indexer.documents import record
@@ -35,6 +36,8 @@ from indexer.store import Store
 
 META_FILE = "engine.json"
 LEGACY_ENGINE = "tantivy"   # an engine.json written before it named its engine
+
+log = logging.getLogger(__name__)
 
 
 class IndexVersionError(Exception):
@@ -243,7 +246,26 @@ def sync(store: Store, data_dir: Path, batch: int = 5000, engine: str | None = N
         raise
     finally:
         writer.close()
+    refresh_vocabulary(gen, stats.seq)
     return stats
+
+
+def refresh_vocabulary(gen: Path, seq: int, force: bool = False) -> vocabulary.VocabularyStats:
+    """Rewrite the did-you-mean vocabulary of ``gen`` (:mod:`indexer.vocabulary`)
+    after a commit, when it is due (always with ``force``). Never raises: the
+    commit is done whatever becomes of its vocabulary."""
+    try:
+        reader = engine_of(gen).open(gen)
+    except Exception as exc:   # noqa: BLE001 - logged; the next commit tries again
+        log.warning("the did-you-mean vocabulary of %s is not rewritten: %s", gen, exc)
+        return vocabulary.VocabularyStats()
+    try:
+        return vocabulary.refresh(gen, reader.snapshot(), seq, force=force)
+    except Exception as exc:   # noqa: BLE001
+        log.warning("the did-you-mean vocabulary of %s is not rewritten: %s", gen, exc)
+        return vocabulary.VocabularyStats()
+    finally:
+        reader.close()
 
 
 def _take(store: Store, seq: int, n: int):
@@ -264,7 +286,7 @@ def rebuild(store: Store, data_dir: Path, engine: str | None = None) -> SyncStat
     init_jieba()
     gen = _new_generation(data_dir, eng)
     seq = store.seq
-    count = build_into(gen, store.articles())
+    count = build_into(gen, store.articles(), seq=seq)
     meta = read_meta(gen)
     meta.update(synced_seq=seq, last_commit=_utcnow())
     _write_meta(gen, meta)
@@ -331,9 +353,10 @@ def _tokenised(articles: Iterable[Article], procs: int):
             yield from pending.popleft().get()
 
 
-def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None) -> int:
-    """Add ``articles`` to the empty generation ``gen`` in one commit: worker
-    processes tokenise, this one feeds the engine's writer."""
+def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None, seq: int = 0) -> int:
+    """Add ``articles`` (the store at sequence ``seq``) to the empty generation
+    ``gen`` in one commit, and write its vocabulary: worker processes tokenise,
+    this one feeds the engine's writer."""
     articles = iter(articles)
     head = list(islice(articles, MP_MIN_DOCS))
     if procs is None:
@@ -341,8 +364,11 @@ def build_into(gen: Path, articles: Iterable[Article], procs: int | None = None)
     engine = engine_of(gen)
     if getattr(engine, "writes_in_parallel", False):
         # the engine's own writer processes take the cores: tokenise here, feed them
-        return engine.build(gen, _tokenised(chain(head, articles), 1), procs=procs)
-    return engine.build(gen, _tokenised(chain(head, articles), procs), procs=procs)
+        count = engine.build(gen, _tokenised(chain(head, articles), 1), procs=procs)
+    else:
+        count = engine.build(gen, _tokenised(chain(head, articles), procs), procs=procs)
+    refresh_vocabulary(gen, seq, force=True)
+    return count
 
 
 def build_index(articles: Iterable[Article], index_dir: Path, engine: str | None = None) -> int:

@@ -22,9 +22,9 @@ from datetime import date
 from pathlib import Path
 
 from indexer import hits as hitmaker
-from indexer import plan, proximity, stories, synonyms, userdict
+from indexer import plan, proximity, stories, synonyms, userdict, vocabulary
 from indexer.analysis import init_jieba, normalise
-from indexer.didyoumean import DidYouMean
+from indexer.didyoumean import DidYouMean, sound_key
 from indexer.documents import FACETS, MULTI_VALUED, NO_DATE, stored_text
 from indexer.engines import Snapshot
 from indexer.index import (IndexVersionError, dictionary_note, engine_of, engine_version, exists,
@@ -35,7 +35,7 @@ from indexer.results import (MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, 
 
 REFRESH_EVERY = 1.0  # seconds between checks for a newer index commit
 SUGGEST_BELOW = 3    # "did you mean" is looked for when a query finds fewer articles
-VOCAB_FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from
+VOCAB_FIELDS = vocabulary.FIELDS   # what "did you mean" draws its words from
 VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
 DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
 TIE_SLACK = 10       # hits fetched beyond the page, so equal scores can be ordered by date
@@ -65,6 +65,7 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._dym: tuple[Path, float, DidYouMean] | None = None
         self._dym_thread: threading.Thread | None = None
+        self._disk: tuple[tuple, DidYouMean] | None = None
         self._reader = None
         self._open()
 
@@ -332,15 +333,25 @@ class SearchEngine:
             yield from snap.terms(name)
 
     def warm(self) -> None:
-        """Start building the "did you mean" vocabulary now (a server calls this
-        when it opens the index), so that the first typo does not wait for it."""
-        self.did_you_mean(wait=0)
+        """Make the first typo after a start as quick as the next (a server calls
+        this when it opens the index): the vocabulary file opened, pypinyin's
+        tables loaded in the background; for an index without that file, the
+        vocabulary built in the background."""
+        if self._disk_dym() is not None:
+            threading.Thread(target=sound_key, args=("预热",), name="pinyin-tables", daemon=True).start()
+        else:
+            self.did_you_mean(wait=0)
 
     def did_you_mean(self, wait: float | None = None) -> DidYouMean | None:
-        """The corrector over this index's vocabulary. It is built in a background
-        thread on first use, and again after a switch to another generation or
-        after ``VOCAB_MAX_AGE``; meanwhile the previous one serves. ``wait``:
-        seconds to wait for a build (None: until it is done); None if not ready."""
+        """The corrector over this index's vocabulary: the generation's vocabulary
+        file (:mod:`indexer.vocabulary`), reopened whenever the indexer rewrites it.
+        An index without one (written by an older version) has its vocabulary built
+        in a background thread on first use, and again after a switch to another
+        generation or after ``VOCAB_MAX_AGE``; meanwhile the previous one serves.
+        ``wait``: seconds to wait for such a build (None: until it is done); None if not ready."""
+        disk = self._disk_dym()
+        if disk is not None:
+            return disk
         now = time.monotonic()
         with self._lock:
             cached = self._dym
@@ -355,6 +366,21 @@ class SearchEngine:
             building.join(wait)
             cached = self._dym
         return cached[2] if cached is not None else None
+
+    def _disk_dym(self) -> DidYouMean | None:
+        target = self._target
+        stamp = vocabulary.stamp(target)
+        if stamp is None:
+            return None
+        cached = self._disk
+        if cached is not None and cached[0] == (target, stamp):
+            return cached[1]
+        lexicon = vocabulary.open_lexicon(target)
+        if lexicon is None:
+            return None
+        dym = DidYouMean(lexicon=lexicon, abbreviations=synonyms.abbreviations())
+        self._disk = ((target, stamp), dym)   # the one it replaces closes when no request holds it
+        return dym
 
     def _build_dym(self, target: Path) -> None:
         try:
