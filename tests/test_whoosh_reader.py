@@ -3,10 +3,15 @@ what they have read (columns and leaf results), within a bound, and a new commit
 starts afresh."""
 from __future__ import annotations
 
+import io
 import threading
+import time
+import tracemalloc
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.article import Article
 from indexer.engines import whoosh as wh
@@ -65,3 +70,51 @@ def test_threads_share_one_commits_leaves_and_a_new_commit_starts_afresh(tmp_pat
         assert reader.snapshot()._leaves is not first                   # a newer commit: a new cache
     finally:
         engine.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200), st.lists(st.tuples(st.sampled_from(["read", "readline", "seek", "tell"]),
+                                                     st.integers(-5, 250), st.sampled_from([0, 1, 2])),
+                                           max_size=12))
+def test_a_view_of_the_map_reads_as_a_copy_would(data, ops):
+    view, copy = wh._SliceReader(memoryview(data)), io.BytesIO(data)
+    for op, n, whence in ops:
+        if op == "read":
+            assert view.read(n) == copy.read(n)
+        elif op == "readline":
+            assert view.readline(n) == copy.readline(n)
+        elif op == "seek":
+            target = max(0, n) if whence == 0 else n
+            if (whence == 1 and copy.tell() + n < 0) or (whence == 2 and len(data) + n < 0):
+                continue    # BytesIO refuses a negative position
+            assert view.seek(target, whence) == copy.seek(target, whence)
+        assert view.tell() == copy.tell()
+    assert list(wh._SliceReader(memoryview(data))) == list(io.BytesIO(data))
+
+
+def test_a_threads_searcher_reads_the_index_from_its_map_not_a_copy(tmp_path):
+    build_index(_articles(600), tmp_path, engine="whoosh")
+    segment = max(tmp_path.glob("*.seg"), key=lambda f: f.stat().st_size)   # one compound segment
+    reader = wh.WhooshReader(tmp_path)
+    held, go = [], threading.Event()
+
+    def search():
+        snap = reader.snapshot()
+        held.append(snap.count(wh.p.Term("body_ng", "产教")))
+        go.wait()
+
+    tracemalloc.start()
+    threads = [threading.Thread(target=search) for _ in range(4)]
+    for t in threads:
+        t.start()
+    while len(held) < 4:
+        time.sleep(0.01)
+    traced = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    go.set()
+    for t in threads:
+        t.join()
+    reader.close()
+    assert held == [600] * 4
+    # four searchers, four copies of the postings and term index, before: here, less than one
+    assert traced < segment.stat().st_size, (traced, segment.stat().st_size)

@@ -29,6 +29,10 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as wq
+from whoosh.codec import base as wcodec
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import StorageError
+from whoosh.filedb.structfile import BufferFile
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
@@ -50,6 +54,70 @@ LEAF_CACHE = 4096
 LEAF_CACHE_DOCS = 4_000_000
 _SEP = "\x1f"       # between the values of a multi-valued facet in its column
 _ANALYZER = SpaceSeparatedTokenizer()
+
+
+# -- reading a compound segment without copying it -----------------------------------
+class _SliceReader:
+    """A read-only file over a memoryview (one part of a segment's memory map)."""
+
+    def __init__(self, buf: memoryview) -> None:
+        self._buf, self._pos = buf, 0
+
+    def read(self, n: int | None = -1) -> bytes:
+        start = self._pos
+        end = len(self._buf) if n is None or n < 0 else min(len(self._buf), start + n)
+        self._pos = max(start, end)
+        return bytes(self._buf[start:end])
+
+    def readline(self, limit: int = -1) -> bytes:
+        rest = self._buf[self._pos:] if limit is None or limit < 0 else self._buf[self._pos:self._pos + limit]
+        data = bytes(rest)
+        cut = data.find(b"\n")
+        line = data if cut < 0 else data[:cut + 1]
+        self._pos += len(line)
+        return line
+
+    def __iter__(self):
+        while self._pos < len(self._buf):
+            yield self.readline()
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = (0, self._pos, len(self._buf))[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self._buf = memoryview(b"")
+
+
+class _ViewFile(BufferFile):
+    """Whoosh's in-memory file, over a view of the map instead of a copy of it."""
+
+    def __init__(self, buf: memoryview, name=None, onclose=None) -> None:
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _SliceReader(buf)
+
+
+class _MappedCompoundStorage(CompoundStorage):
+    """A compound segment file whose parts are read straight from its memory map.
+    Whoosh's own copies each part it opens (the postings, the term index) into a
+    BytesIO, for every searcher: one searcher a thread, each held a private copy
+    of the whole index (2.7 GB at 20,000 articles with 8 threads)."""
+
+    def open_file(self, name, *args, **kwargs):
+        if self.is_closed:
+            raise StorageError("Storage was closed")
+        if not self._source:
+            return super().open_file(name, *args, **kwargs)
+        offset, length = self.range(name)
+        return _ViewFile(memoryview(self._source)[offset:offset + length], name=name)
+
+
+wcodec.CompoundStorage = _MappedCompoundStorage   # what Segment.open_compound_file opens
 
 
 class CutPositions(Positions):
