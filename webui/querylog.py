@@ -123,6 +123,8 @@ class QueryLog:
                                check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout = 2000")
+            # a count lost to a power cut is no loss; a disk flush in every search is
+            conn.execute("PRAGMA synchronous = NORMAL")
             with self._lock:
                 if not self._ready:
                     conn.execute("PRAGMA journal_mode = WAL")
@@ -162,18 +164,24 @@ class QueryLog:
             conn = self._conn(create=True)
             assert conn is not None
             new_client = 0
-            if client:
-                if self._purged != day:
-                    conn.execute("DELETE FROM seen WHERE day < ?", (day,))
-                    self._purged = day
-                cur = conn.execute("INSERT OR IGNORE INTO seen (day, query, client) VALUES (?, ?, ?)",
-                                   (day, query, bytes(client)))
-                new_client = cur.rowcount
-            conn.execute(
-                "INSERT INTO searches (query, hour, count, results, clients) VALUES (?, ?, 1, ?, ?) "
-                "ON CONFLICT (query, hour) DO UPDATE SET count = count + 1, "
-                "results = excluded.results, clients = clients + excluded.clients",
-                (query, hour, int(results), new_client))
+            conn.execute("BEGIN IMMEDIATE")   # one transaction a search, both tables or neither
+            try:
+                if client:
+                    if self._purged != day:
+                        conn.execute("DELETE FROM seen WHERE day < ?", (day,))
+                        self._purged = day
+                    cur = conn.execute("INSERT OR IGNORE INTO seen (day, query, client) VALUES (?, ?, ?)",
+                                       (day, query, bytes(client)))
+                    new_client = cur.rowcount
+                conn.execute(
+                    "INSERT INTO searches (query, hour, count, results, clients) VALUES (?, ?, 1, ?, ?) "
+                    "ON CONFLICT (query, hour) DO UPDATE SET count = count + 1, "
+                    "results = excluded.results, clients = clients + excluded.clients",
+                    (query, hour, int(results), new_client))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
         except (sqlite3.Error, OSError) as exc:
             log.warning("query log %s: %s", self.path, exc)
 
