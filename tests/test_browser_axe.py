@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests import webui_fixtures as fx
-from tests.webui_fixtures import CHROMIUM, browser, no_sideways_scroll, params, shot, watch  # noqa: F401
+from tests.webui_fixtures import (CHROMIUM, WIDTHS, browser, context_for,  # noqa: F401
+                                  no_sideways_scroll, params, shot, watch)
 
 AXE = Path(__file__).resolve().parent / ".npm" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -25,7 +26,6 @@ pytestmark = [
                        reason=f"no Chromium at {CHROMIUM} (install Debian's chromium: make browser)"),
 ]
 
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 740}}
 
 
 #: for the tests that run axe: they skip, before any server starts, when it is missing
@@ -67,12 +67,6 @@ def fold_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
     app.extensions["news_engine"].close()
 
 
-def context_for(browser, width: str, **kwargs):
-    options = {"viewport": WIDTHS[width], "locale": "zh-CN", "color_scheme": "light"}
-    if width == "mobile":
-        options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
-    options.update(kwargs)
-    return browser.new_context(**options)
 
 
 # -- axe ------------------------------------------------------------------------------------
@@ -121,7 +115,7 @@ def go(page, url: str) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_passes_axe(browser, base_url, fold_url, width):
     # the CSP forbids inline scripts, and axe is added as one: the tests' pages only
-    context = context_for(browser, width, bypass_csp=True)
+    context = context_for(browser, width, bypass_csp=True, color_scheme="light")
     page = context.new_page()
 
     go(page, base_url + "/")
@@ -184,7 +178,7 @@ def test_every_page_passes_axe(browser, base_url, fold_url, width):
 def test_more_states_pass_axe(browser, base_url, fold_url, width):
     """The suggestions open, a date that cannot be read, the story listed whole, folding
     off, and the filters applied in place (on a phone, in the sheet)."""
-    context = context_for(browser, width, bypass_csp=True)
+    context = context_for(browser, width, bypass_csp=True, color_scheme="light")
     page = context.new_page()
 
     go(page, base_url + "/")
@@ -287,7 +281,7 @@ def test_the_contrast_ratio_is_wcags():
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("path", ["/", "/search?q=实训"])
 def test_the_search_box_focus_ring_stands_out(browser, base_url, width, path):
-    context = context_for(browser, width)
+    context = context_for(browser, width, color_scheme="light")
     page = context.new_page()
     page.goto(base_url + path)
     ring, background, what = ring_of(page)
@@ -324,7 +318,7 @@ def test_the_focus_ring_stands_out_in_a_colleges_colours_and_in_the_dark(browser
 # -- 相关搜索 -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("width", WIDTHS)
 def test_related_searches_under_the_results(browser, base_url, watch, width):
-    context = context_for(browser, width)
+    context = context_for(browser, width, color_scheme="light")
     page = watch(context.new_page(), base_url)
     page.goto(base_url + f"/search?q=产教融合&dept={fx.ZZ}")
     block = page.get_by_role("region", name="相关搜索")

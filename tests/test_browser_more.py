@@ -17,7 +17,8 @@ from indexer.article import Article
 from indexer.ids import article_id
 from indexer.index import build_index
 from tests import webui_fixtures as fx
-from tests.webui_fixtures import CHROMIUM, browser, no_sideways_scroll, params, shot, watch  # noqa: F401
+from tests.webui_fixtures import (CHROMIUM, WIDTHS, browser, context_for,  # noqa: F401
+                                  fits, no_sideways_scroll, params, shot, watch)
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,7 +26,6 @@ pytestmark = [
                        reason=f"no Chromium at {CHROMIUM} (install Debian's chromium: make browser)"),
 ]
 
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 740}}
 
 COLLEGE_NEWS = "宜宾职业技术学院召开产教融合推进会"
 DEEP = "数控技术专业人才培养方案论证会召开"
@@ -73,17 +73,8 @@ def base_url(served):
     return served[0]
 
 
-def context_for(browser, width: str, **kwargs):
-    options = {"viewport": WIDTHS[width], "locale": "zh-CN"}
-    if width == "mobile":
-        options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
-    options.update(kwargs)
-    return browser.new_context(**options)
 
 
-def fits(page, what: str) -> None:
-    overflow = no_sideways_scroll(page)
-    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
 
 
 # -- the same document: applied in place, not loaded again ------------------------------------

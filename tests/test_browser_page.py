@@ -14,7 +14,8 @@ import re
 import pytest
 
 from tests import webui_fixtures as fx
-from tests.webui_fixtures import CHROMIUM, browser, no_sideways_scroll, params, shot, watch  # noqa: F401
+from tests.webui_fixtures import (CHROMIUM, WIDTHS, browser, context_for,  # noqa: F401
+                                  fits, no_sideways_scroll, params, shot, watch)
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,7 +23,6 @@ pytestmark = [
                        reason=f"no Chromium at {CHROMIUM} (install Debian's chromium: make browser)"),
 ]
 
-WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 740}}
 
 
 @pytest.fixture(scope="module")
@@ -42,17 +42,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, engine_name: str):
     app.extensions["news_engine"].close()
 
 
-def context_for(browser, width: str, **kwargs):
-    options = {"viewport": WIDTHS[width], "locale": "zh-CN"}
-    if width == "mobile":
-        options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
-    options.update(kwargs)
-    return browser.new_context(**options)
 
 
-def fits(page, what: str) -> None:
-    overflow = no_sideways_scroll(page)
-    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
 
 
 # -- A. the snapshot opened from a results page ----------------------------------------------

@@ -205,6 +205,24 @@ def no_sideways_scroll(page) -> int:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
+#: the two widths every page is tried at: a desktop and a phone
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 360, "height": 740}}
+
+
+def context_for(browser, width: str, **kwargs):
+    """A browser context at one of :data:`WIDTHS` (a phone's touch and density at 360 px)."""
+    options = {"viewport": WIDTHS[width], "locale": "zh-CN"}
+    if width == "mobile":
+        options.update(device_scale_factor=2, is_mobile=True, has_touch=True)
+    options.update(kwargs)
+    return browser.new_context(**options)
+
+
+def fits(page, what: str) -> None:
+    overflow = no_sideways_scroll(page)
+    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
+
+
 @contextlib.contextmanager
 def served(app, threads: int = 4):
     """``app`` served by waitress on 127.0.0.1 (a free port): its base URL."""
