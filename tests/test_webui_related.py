@@ -15,6 +15,7 @@ import pytest
 
 from tests import webui_fixtures as fx
 from webui import create_app, related
+from webui import querylog as qlog_module
 from webui.querylog import SCHEMA_VERSION, QueryLog
 
 DAY = datetime(2024, 7, 15, 9, tzinfo=timezone.utc)
@@ -92,6 +93,27 @@ def test_what_the_readers_of_a_query_searched_too(tmp_path):
     later = DAY + timedelta(days=1)
     log.record("实训", 5, when=later, client=log.client_key("192.0.2.1", "x", when=later))
     assert log.co_searched("产教融合", now=later) == []
+    log.close()
+
+
+def test_a_key_with_more_queries_than_a_reader_searches_is_not_a_reader(tmp_path):
+    log = QueryLog(tmp_path / "q.sqlite3")
+    readers = [log.client_key(f"192.0.2.{n}", "x", when=DAY) for n in range(2)]
+    for key in readers:
+        log.record("产教融合", 5, when=DAY, client=key)
+        log.record("校企合作", 5, when=DAY, client=key)
+    shared = log.client_key("198.51.100.1", "x", when=DAY)   # a campus behind one address
+    for n in range(qlog_module.MAX_READER_QUERIES):
+        log.record(f"查询{n}", 5, when=DAY, client=shared)
+    log.record("产教融合", 5, when=DAY, client=shared)        # its 51st query of the day
+    assert log.co_searched("产教融合", now=DAY) == [("校企合作", 2)]
+    # as many queries as a reader may search: still a reader
+    busy = log.client_key("192.0.2.77", "x", when=DAY)
+    log.record("产教融合", 5, when=DAY, client=busy)
+    for n in range(qlog_module.MAX_READER_QUERIES - 1):
+        log.record(f"查询{n}", 5, when=DAY, client=busy)
+    assert log.co_searched("产教融合", now=DAY)[0] == ("校企合作", 2)
+    assert ("查询0", 1) in log.co_searched("产教融合", now=DAY)
     log.close()
 
 

@@ -44,6 +44,9 @@ MAX_LOGGED_CHARS = 100
 SCHEMA_VERSION = 2
 #: bytes of the HMAC kept as a client's key
 KEY_BYTES = 16
+#: distinct queries a day beyond which a client key is many readers (or a robot),
+#: not one reader: it feeds no 相关搜索
+MAX_READER_QUERIES = 50
 #: phone, ID card and student numbers; e-mail addresses
 _PERSONAL = re.compile(r"\d{7,}|[^\s@]+@[^\s@]+\.[^\s@]+")
 
@@ -268,21 +271,28 @@ class QueryLog:
         how many of those clients did (each once), at least ``min_clients``; the most
         shared first. Each is popular as :meth:`popular` has it (searched ``min_count``
         times by ``min_clients`` clients in the last ``days`` days, its latest search
-        finding something). Only today's keys are kept, so only today is looked at."""
+        finding something). Only today's keys are kept, so only today is looked at.
+        A key that searched more than ``MAX_READER_QUERIES`` queries today is not one
+        reader (a campus behind one address, a crawler): what it searched is not
+        "searched too", and reading it would cost every search a scan of its day."""
         query = normalise(text)
         if not keepable(query):
             return []
         moment = now or datetime.now(timezone.utc)
         since = _hour(moment - timedelta(days=days))
         rows = self._rows(
-            "WITH co AS (SELECT b.query AS query, COUNT(*) AS shared FROM seen a JOIN seen b "
-            "  ON b.day = a.day AND b.client = a.client AND b.query <> a.query "
-            "  WHERE a.day = ? AND a.query = ? GROUP BY b.query HAVING shared >= ?) "
+            "WITH readers AS MATERIALIZED (SELECT a.client FROM seen a WHERE a.day = ? AND a.query = ? "
+            "  AND (SELECT COUNT(*) FROM (SELECT 1 FROM seen c WHERE c.day = a.day AND c.client = a.client "
+            "       LIMIT ?)) <= ?), "
+            "co AS MATERIALIZED (SELECT b.query AS query, COUNT(*) AS shared FROM readers r JOIN seen b "
+            "  ON b.day = ? AND b.client = r.client AND b.query <> ? "
+            "  GROUP BY b.query HAVING shared >= ?) "
             f"SELECT co.query, co.shared, {_LATEST} AS latest "
             "FROM co JOIN searches s ON s.query = co.query AND s.hour >= ? "
             "GROUP BY co.query HAVING SUM(s.count) >= ? AND SUM(s.clients) >= ? AND latest > 0 "
             "ORDER BY co.shared DESC, co.query LIMIT ?",
-            (_day(moment), query, min_clients, since, min_count, min_clients, limit))
+            (_day(moment), query, MAX_READER_QUERIES + 1, MAX_READER_QUERIES, _day(moment), query,
+             min_clients, since, min_count, min_clients, limit))
         return [(q, int(c)) for q, c, _ in rows]
 
     def close(self) -> None:
