@@ -256,6 +256,18 @@ def test_browsing_without_a_query_agrees_page_by_page(engine_name, demo):
 
 
 @ONE_CRAWL
+def test_the_did_you_mean_vocabulary_is_the_same_from_every_engine(engine_name, demo):
+    first, *others = demo["engines"].values()
+    want = {f: dict(first.vocabulary((f,))) for f in ("body", "body_ng")}
+    assert len(want["body_ng"]) > 1000
+    for e in others:
+        for f, terms in want.items():
+            assert dict(e.vocabulary((f,))) == terms, (e.engine.name, f)
+        # and so the file each indexer wrote: the same corrections
+        assert e.did_you_mean().suggest("产教容合 zhuanshengben") == first.did_you_mean().suggest("产教容合 zhuanshengben")
+
+
+@ONE_CRAWL
 def test_every_verbatim_substring_is_found_by_both(engine_name, demo):
     articles, engines = demo["articles"], demo["engines"]
     strings = sample_substrings(articles, 150, seed=13)
