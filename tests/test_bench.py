@@ -131,3 +131,26 @@ def test_the_api_totals_and_small_pages_equal_fts5(bench):
             assert shown == urls, s.params()          # near-duplicates folded under their story count too
     fts.close()
     app.extensions["news_engine"].close()
+
+
+def test_requery_measures_the_reading_side_again_without_a_rebuild(bench):
+    import requery
+    gen = (bench["dir"] / "index").resolve()
+    before = sorted(p.name for p in gen.iterdir() if p.suffix != ".sqlite")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = requery.main([str(bench["dir"]), str(bench["dir"]), "--queries", "20",
+                             "--load-requests", "24", "--load-seconds", "10"])
+    lines = out.getvalue().strip().splitlines()
+    final = json.loads(lines[-1])
+    assert code == 0 and "query p50 / p95 / p99 (ms)" in "\n".join(lines[:-1])
+    assert len(final["runs"]) == 2 and final["growth"]["p95"] > 0
+    for run in final["runs"]:
+        assert run["p95_ms"] >= run["p50_ms"] > 0 and run["server_errors"] == 0 and run["qps"] > 0
+        assert run["dym_terms"] > 1000 and run["rss_anon_mb"] > 0
+        if run["first_typo_ms"] is not None:
+            assert run["first_typo_corrected"] is True
+    assert set(final["targets"]) >= {"private_memory_lt_500mb", "load_without_errors", "growth_p95_le_3x"}
+    # the index is read, never rebuilt
+    assert (bench["dir"] / "index").resolve() == gen
+    assert sorted(p.name for p in gen.iterdir() if p.suffix != ".sqlite") == before
