@@ -73,9 +73,9 @@ ROWS = [("query p50 / p95 / p99 (ms)", ("p50_ms", "p95_ms", "p99_ms")),
 
 
 def table(names: list[str], rows: list[dict]) -> str:
-    lines = ["".ljust(36) + "".join(n[-16:].rjust(18) for n in names)]
+    lines = ["".ljust(36) + "".join(" " + n[-23:].rjust(23) for n in names)]
     for label, keys in ROWS:
-        lines.append(label.ljust(36) + "".join(" / ".join(str(r[k]) for k in keys).rjust(18) for r in rows))
+        lines.append(label.ljust(36) + "".join(" " + " / ".join(str(r[k]) for k in keys).rjust(23) for r in rows))
     return "\n".join(lines)
 
 
