@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from indexer.article import Article
 from indexer.engines import whoosh as wh
+from indexer.ids import article_id
 from indexer.index import build_index
 from indexer.results import Query
 from indexer.search import SearchEngine
@@ -118,3 +119,31 @@ def test_a_threads_searcher_reads_the_index_from_its_map_not_a_copy(tmp_path):
     assert held == [600] * 4
     # four searchers, four copies of the postings and term index, before: here, less than one
     assert traced < segment.stat().st_size, (traced, segment.stat().st_size)
+
+
+def test_a_searcher_opened_after_an_unseen_commit_does_not_share_the_older_columns(tmp_path):
+    """A commit made since the reader's last reload: a thread's new searcher opens it,
+    and must not be handed the columns a searcher of the commit before read."""
+    from indexer import index as ix
+    from indexer.documents import record
+    build_index(_articles(10), tmp_path, engine="whoosh")
+    reader = wh.WhooshReader(tmp_path)
+    everything = wh.p.Everything()
+    before = reader.snapshot()                       # this thread: the first commit
+    assert before.facet_counts(everything, ["department"])["department"] == {"教务处": 5, "团委": 5}
+    writer = ix.engine_of(tmp_path).writer(tmp_path)
+    for a in list(_articles(16))[10:]:
+        writer.replace(article_id(a.url), record(a))
+    writer.commit()
+    writer.close()                                   # no reload: the reader still names the first commit
+    seen: list = []
+
+    def other_thread():
+        snap = reader.snapshot()                     # a new searcher: it opens the newest commit
+        seen.append(snap.facet_counts(everything, ["department"])["department"])
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join()
+    reader.close()
+    assert seen == [{"教务处": 8, "团委": 8}]

@@ -646,8 +646,11 @@ class WhooshReader:
             if state is not None:
                 state[1].close()
             searcher = ix.searcher()
-            state = local.state = (version, searcher)
-        columns, leaves = self._commit_state(version)
+            # the commit the searcher really opened: the newest on disk, which a commit
+            # made since the last reload makes newer than ``version``; what the
+            # searchers of one commit share is keyed by it, never by ``version``
+            state = local.state = (version, searcher, searcher.reader().generation())
+        columns, leaves = self._commit_state(state[2])
         return WhooshSnapshot(state[1], columns, leaves)
 
     def reload(self) -> None:
