@@ -65,7 +65,7 @@ class SearchEngine:
         self._lock = threading.Lock()
         self._dym: tuple[Path, float, DidYouMean] | None = None
         self._dym_thread: threading.Thread | None = None
-        self._disk: tuple[tuple, DidYouMean] | None = None
+        self._disk: tuple[tuple, DidYouMean | None] | None = None
         self._reader = None
         self._open()
 
@@ -374,11 +374,9 @@ class SearchEngine:
             return None
         cached = self._disk
         if cached is not None and cached[0] == (target, stamp):
-            return cached[1]
+            return cached[1]   # an unreadable file is tried (and logged) once, not every request
         lexicon = vocabulary.open_lexicon(target)
-        if lexicon is None:
-            return None
-        dym = DidYouMean(lexicon=lexicon, abbreviations=synonyms.abbreviations())
+        dym = None if lexicon is None else DidYouMean(lexicon=lexicon, abbreviations=synonyms.abbreviations())
         self._disk = ((target, stamp), dym)   # the one it replaces closes when no request holds it
         return dym
 
