@@ -3,6 +3,8 @@ text with a line changed) fold under the best-ranked one, on every engine."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.article import Article
 from indexer.index import build_index
@@ -53,6 +55,25 @@ def test_fingerprints_tell_near_from_far():
     assert title_key("通知") is None and title_key("关于 开展…工作的通知！") == "关于开展工作的通知"
     assert similar(("关于开展工作的通知", None), ("关于开展工作的通知", None))
     assert not similar((None, None), (None, None))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(alphabet="学院产教融合会议校企合作abc12", min_size=1, max_size=3),
+                       st.integers(min_value=1, max_value=400), min_size=40, max_size=120))
+def test_the_fingerprint_is_the_simhash_librarys_bit_for_bit(grams):
+    """Indexes built before and after fingerprints were computed here hold the same
+    values: the library's ``Simhash`` over the same weighted grams."""
+    simhash = pytest.importorskip("simhash")
+    want = format(simhash.Simhash([(g, min(c, 255)) for g, c in grams.items()], f=64).value, "016x")
+    assert fingerprint(grams) == want
+
+
+def test_the_fingerprint_of_real_text_is_the_librarys():
+    simhash = pytest.importorskip("simhash")
+    for text in (TEXT, OTHER, TEXT + "计算机科学，" * 400):
+        grams = Counter(gram_sequence(text))
+        assert fingerprint(grams) == format(
+            simhash.Simhash([(g, min(c, 255)) for g, c in grams.items()], f=64).value, "016x")
 
 
 def test_fold_joins_through_any_member_and_keeps_rank_order():
