@@ -26,6 +26,9 @@ The fields of a record (:func:`tokenise`):
   more than one, when a story stands in several columns.
 * ``stored``: the article's displayed fields as one compact JSON value, with
   ``sim``, the body's near-duplicate fingerprint (:mod:`indexer.stories`).
+* ``fold``: the article's :func:`stories.signature` (its title key's hash and
+  that fingerprint) as two unsigned 64-bit numbers, 0 for none: for an engine
+  that keeps them in columns, so that folding a page reads no stored document.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ from datetime import datetime
 from indexer.analysis import gram_sequence, word_counts
 from indexer.article import Article
 from indexer.ids import article_id
-from indexer.stories import fingerprint
+from indexer.stories import fingerprint, signature, to_columns
 
 FACETS = ("department", "year", "column", "site")
 #: Facets an article may hold several values of: a story published in several
@@ -149,6 +152,7 @@ def tokenise(doc: dict) -> dict:
     if sim is not None:
         stored = {**stored, "sim": sim}
     return {"key": key_of(doc["id"]), "id": doc["id"], "published": seconds(doc.get("published")),
+            "fold": to_columns(signature(stored)),
             "facets": [doc[n] if isinstance(doc[n], list) else [doc[n]] for n in FACETS],
             **{name: words_text(doc.get(name, "")) for name in TEXT_FIELDS},
             **{name + "_ng": " ".join(grams[name]) for name in TEXT_FIELDS},

@@ -38,10 +38,14 @@ SUGGEST_BELOW = 3    # "did you mean" is looked for when a query finds fewer art
 VOCAB_FIELDS = vocabulary.FIELDS   # what "did you mean" draws its words from
 VOCAB_MAX_AGE = 600.0  # seconds an index's vocabulary is reused across commits
 DYM_WAIT = 2.0       # seconds a request waits for the first vocabulary of a generation
-TIE_SLACK = 10       # hits fetched beyond the page, so equal scores can be ordered by date
+#: hits fetched beyond the page, so equal scores can be ordered by date: enough that
+#: a tie at the page's end seldom needs a second pass over every match (BM25 scores
+#: tie often: field lengths are kept in 256 steps)
+TIE_SLACK = 40
 FACET_CACHE = 1024   # queries whose total and facets are kept until the next commit
 CORRECT_RATIO = 10   # a query that finds some is corrected in place when its correction finds 10× more
 FOLD_FIRST = 30      # best matches first looked at to fold a page into stories
+FOLD_FIRST_COLUMNS = 100   # the same where the signatures are columns (cheap to read)
 FOLD_WINDOW = 1000   # best matches at most looked at to fold a page into stories
 
 log = logging.getLogger(__name__)
@@ -209,11 +213,12 @@ class SearchEngine:
             groups, stories_total = self._stories(snap, node, parsed, by_date, rerank, start + size, total,
                                                   query.near, oldest)
             if query.near is not None:   # the fold's "all" link: its story, one article a hit
-                members = next((g for g in groups if any(f["id"] == query.near for _, f in g)), [])
+                members = _group_of(snap, groups, query.near)
                 total, stories_total = len(members), 1 if members else 0
                 groups = [[m] for m in members]
             for group in groups[start:start + size]:
-                (score, fields), rest = group[0], group[1:]
+                members = [(score, fields or snap.stored(ref)) for score, ref, fields in group]
+                (score, fields), rest = members[0], members[1:]
                 h = hitmaker.hit(fields, score, needles)
                 h.similar = [{"id": f["id"], "url": f["url"], "title": f.get("title", ""),
                               "published": f.get("published_text")} for _, f in rest]
@@ -242,24 +247,33 @@ class SearchEngine:
                              partial=partial, suggestion=suggestion, stories=stories_total)
 
     def _stories(self, snap: Snapshot, node, parsed: ParsedQuery, by_date: bool, rerank: bool, need: int,
-                 total: int, near: str | None, oldest: bool = False) -> tuple[list[list[tuple[float, dict]]], int | None]:
+                 total: int, near: str | None, oldest: bool = False) -> tuple[list[list[tuple]], int | None]:
         """The query's best matches folded into stories (:func:`stories.fold`),
         enough of them for ``need`` stories (or, for ``near``, the whole window), and
         how many stories all the matches make when the window held every one.
-        Each story: [(score, stored fields)], best-ranked first."""
+        Each story: [(score, ref, stored fields or None)], best-ranked first; the
+        signatures come from the engine's columns where it has them, so only the
+        stories shown are read whole."""
         limit = min(total, FOLD_WINDOW)
-        window = limit if near is not None else min(limit, max(2 * need, FOLD_FIRST))
+        columns = getattr(snap, "signatures", None)
+        first = FOLD_FIRST if columns is None else FOLD_FIRST_COLUMNS
+        window = limit if near is not None else min(limit, max(2 * need, first))
+        memo: dict = {}   # the re-ranked head, read once however often the window widens
         while True:
             if by_date:
                 ranked = [(0.0, r, None) for r in self._by_date(snap, node, 0, window, oldest)]
             else:
-                ranked = self._ranked(snap, node, parsed, 0, window, rerank)
-            fields = [f or snap.stored(r) for _, r, f in ranked]
-            groups = stories.fold([stories.signature(f) for f in fields])
+                ranked = self._ranked(snap, node, parsed, 0, window, rerank, memo)
+            if columns is not None:
+                sigs = columns([r for _, r, _ in ranked])
+            else:
+                ranked = [(s, r, f or snap.stored(r)) for s, r, f in ranked]
+                sigs = [stories.signature(f) for _, _, f in ranked]
+            groups = stories.fold(sigs)
             if len(groups) > need or window >= limit:
                 break
             window = min(limit, window * 3)
-        folded = [[(ranked[i][0], fields[i]) for i in g] for g in groups]
+        folded = [[ranked[i] for i in g] for g in groups]
         return folded, (len(groups) if window >= total else None)
 
     @staticmethod
@@ -281,13 +295,17 @@ class SearchEngine:
     @staticmethod
     def _dated(snap: Snapshot, node, need: int, fetch_fn, sign: int) -> list:
         """The first ``need`` matches by ``published`` (``sign`` 1: ascending, -1:
-        descending), ties by id: every match as old (new) as the last one needed
-        is fetched, so that pages agree."""
+        descending), ties by id: every match the engine orders no later than the
+        last one needed is fetched, so that pages agree. An engine whose order
+        already breaks most ties of a date (``date_keys``) is seldom asked twice
+        where a day holds hundreds of articles."""
         fetch = need + TIE_SLACK
+        keys_of = getattr(snap, "date_keys", None)
         while True:
             refs = fetch_fn(node, fetch)
             pubs = snap.published(refs)
-            if len(refs) < fetch or sign * pubs[-1] > sign * pubs[min(need, len(refs)) - 1]:
+            keys = keys_of(refs, sign > 0) if keys_of is not None else pubs
+            if len(refs) < fetch or keys[-1] != keys[min(need, len(refs)) - 1]:
                 break
             fetch *= 4
         ids = snap.ids(refs)
@@ -295,10 +313,13 @@ class SearchEngine:
         return [refs[i] for i in order[:need]]
 
     @staticmethod
-    def _ranked(snap: Snapshot, node, parsed: ParsedQuery, start: int, size: int, near: bool) -> list[tuple]:
+    def _ranked(snap: Snapshot, node, parsed: ParsedQuery, start: int, size: int, near: bool,
+                memo: dict | None = None) -> list[tuple]:
         """The page of ``node``'s hits by score, then date, then id: (score, ref,
         stored fields or None). With ``near``, the best ``proximity.RERANK`` are
-        re-ranked by how closely the query's clauses stand together."""
+        re-ranked by how closely the query's clauses stand together (``memo``,
+        id → (fields, factor), keeps what was read for a wider window of the same
+        query)."""
         need = max(start + size, proximity.RERANK if near else 0)
         fetch = need + TIE_SLACK
         while True:
@@ -316,10 +337,14 @@ class SearchEngine:
         stored: dict[str, dict] = {}
         if near:
             groups = plan.rerank_groups(parsed)
+            memo = {} if memo is None else memo
             head = []
             for s, p, i, r in ranked[:proximity.RERANK]:
-                fields = stored[i] = snap.stored(r)
-                head.append((s * proximity.factor(fields.get("title", ""), fields.get("body", ""), groups), p, i, r))
+                if i not in memo:
+                    fields = snap.stored(r)
+                    memo[i] = fields, proximity.factor(fields.get("title", ""), fields.get("body", ""), groups)
+                stored[i], f = memo[i]
+                head.append((s * f, p, i, r))
             head.sort(key=lambda x: (-x[0], -x[1], x[2]))
             ranked = head + ranked[proximity.RERANK:]
         return [(s, r, stored.get(i)) for s, _, i, r in ranked[start:start + size]]
@@ -493,6 +518,15 @@ def _resolve(snap: Snapshot, node):
     if isinstance(node, plan.Scored):
         return plan.Scored(_resolve(snap, node.required), tuple(_resolve(snap, b) for b in node.bonus))
     return node
+
+
+def _group_of(snap: Snapshot, groups: list[list[tuple]], article_id: str) -> list[tuple]:
+    """The story of ``groups`` that holds the article ``article_id`` ([] if none)."""
+    flat = [(g, r) for g, group in enumerate(groups) for _, r, _ in group]
+    for (g, _), aid in zip(flat, snap.ids([r for _, r in flat])):
+        if aid == article_id:
+            return groups[g]
+    return []
 
 
 def _quoted(parsed: ParsedQuery) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from hashlib import md5
+from hashlib import blake2b, md5
 
 import numpy as np
 
@@ -56,21 +56,44 @@ def title_key(title: str | None) -> str | None:
     return key if len(key) >= MIN_TITLE else None
 
 
-def similar(a: tuple[str | None, int | None], b: tuple[str | None, int | None]) -> bool:
-    """Whether two (title key, fingerprint) pairs are one story."""
+#: (title key hash, fingerprint) of one article: what :func:`fold` compares
+Signature = tuple[int | None, int | None]
+
+
+def title_hash(title: str | None) -> int | None:
+    """:func:`title_key` as a nonzero 64-bit number (None without a key): equal
+    keys, equal numbers; an engine keeps it in a column beside the fingerprint."""
+    key = title_key(title)
+    if key is None:
+        return None
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big") or 1
+
+
+def similar(a: Signature, b: Signature) -> bool:
+    """Whether two signatures are one story."""
     if a[0] is not None and a[0] == b[0]:
         return True
     return a[1] is not None and b[1] is not None and (a[1] ^ b[1]).bit_count() <= MAX_DISTANCE
 
 
-def signature(fields: Mapping) -> tuple[str | None, int | None]:
-    """(title key, fingerprint) of a stored document (an index built before
-    fingerprints folds by its title only)."""
+def signature(fields: Mapping) -> Signature:
+    """The signature of a stored document (an index built before fingerprints
+    folds by its title only)."""
     sim = fields.get("sim")
-    return title_key(fields.get("title")), (int(sim, 16) if sim else None)
+    return title_hash(fields.get("title")), (int(sim, 16) if sim else None)
 
 
-def fold(signatures: Sequence[tuple[str | None, int | None]]) -> list[list[int]]:
+def to_columns(sig: Signature) -> tuple[int, int]:
+    """A signature as two unsigned 64-bit column values, 0 for none (a
+    fingerprint of 64 clear bits is read as none: every bit outweighed)."""
+    return sig[0] or 0, sig[1] or 0
+
+
+def from_columns(tkey: int | None, sim: int | None) -> Signature:
+    return tkey or None, sim or None
+
+
+def fold(signatures: Sequence[Signature]) -> list[list[int]]:
     """Groups of positions in ranked order: each group led by its best-ranked
     member, groups ordered by their leaders. Similarity joins groups through any
     member (the 2023 and 2024 notices join through the 2024 repost of 2023's)."""
@@ -82,7 +105,7 @@ def fold(signatures: Sequence[tuple[str | None, int | None]]) -> list[list[int]]
             i = parent[i]
         return i
 
-    by_title: dict[str, int] = {}
+    by_title: dict[int, int] = {}
     # fingerprints within MAX_DISTANCE (≤ 7) bits agree on one of their eight 8-bit
     # bands at least: only those sharing a band are compared
     bands: dict[tuple[int, int], list[int]] = {}

@@ -262,6 +262,30 @@ def test_pages_of_equal_scores_are_ordered_by_date_and_never_repeat(tmp_path, en
         e.close()
 
 
+def test_pages_by_date_of_days_holding_many_articles_follow_date_then_id(tmp_path, engine_name):
+    """Ninety articles on three days (no times: every article of a day is a tie on
+    its date): newest first and oldest first, folded or not, every page continues
+    the one before, by date and then by id, whatever the page size."""
+    from indexer.ids import article_id
+    arts = [Article(url=f"http://t/{i}", site="demo", title=f"技能大赛第{i}号通知", body=f"学院举办技能大赛{i}。",
+                    published=f"2020-01-0{1 + i % 3}") for i in range(90)]
+    build_index(arts, tmp_path)
+    e = SearchEngine(tmp_path)
+    try:
+        newest = sorted(arts, key=lambda a: (-int(a.published[-1]), article_id(a.url)))
+        oldest = sorted(arts, key=lambda a: (int(a.published[-1]), article_id(a.url)))
+        for sort, want in (("date", newest), ("oldest", oldest)):
+            for size, fold in ((7, False), (25, False), (10, True)):
+                seen = []
+                for page in range(1, 90 // size + 2):
+                    res = e.search(Query(text="技能大赛", size=size, page=page, sort=sort, fold=fold))
+                    assert res.total == 90
+                    seen += [h.url for h in res.hits]
+                assert seen == [a.url for a in want], (sort, size, fold)
+    finally:
+        e.close()
+
+
 def test_a_query_asked_again_after_a_commit_counts_the_new_articles(tmp_path, engine_name):
     """Totals and facets are kept per query until the next commit, and no longer."""
     from indexer.index import sync

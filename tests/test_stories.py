@@ -127,3 +127,53 @@ def test_the_fold_lists_its_whole_story(engine):
     assert listed.total == 3 and {h.id for h in listed.hits} == {meeting.id, *(s["id"] for s in meeting.similar)}
     assert all(h.similar == [] for h in listed.hits)
     assert engine.search(Query(text="产教融合", near="0" * 16)).total == 0
+
+
+def test_an_engine_with_fold_columns_reads_the_signatures_its_stored_documents_hold(engine):
+    """Where the engine keeps the fold signature in columns, a page is folded from
+    them without reading a stored document, and they equal the stored documents'."""
+    from indexer import plan
+    from indexer.stories import signature
+    snap = engine._snap()
+    refs = snap.refs(plan.Everything())
+    assert len(refs) == len(ARTICLES)
+    if not hasattr(snap, "signatures"):
+        pytest.skip(f"{type(snap).__name__} folds from its stored documents")
+    assert snap.signatures(refs) == [signature(snap.stored(r)) for r in refs]
+    assert sum(s[1] is not None for s in snap.signatures(refs)) >= 4     # fingerprints, not only titles
+    # and a folded page reads only the stored documents of the stories it shows
+    calls = []
+    stored = snap.stored
+    snap.stored = lambda r: calls.append(r) or stored(r)
+    engine._snap = lambda: snap
+    try:
+        page = engine.search(Query(text="产教融合", size=1, fold=True))
+    finally:
+        del engine._snap
+    assert page.stories == 3 and len(page.hits) == 1
+    assert len(calls) == 1 + len(page.hits[0].similar)
+
+
+def test_an_engine_without_fold_columns_folds_the_same_pages(engine):
+    """An engine that keeps no signature columns (the cluster's) folds from the
+    stored documents: the same stories, in the same order, on every page."""
+    class NoColumns:
+        def __init__(self, snap):
+            self._snap = snap
+
+        def __getattr__(self, name):
+            if name in ("signatures", "date_keys"):
+                raise AttributeError(name)
+            return getattr(self._snap, name)
+
+    def pages(sort):
+        return [[(h.id, [s["id"] for s in h.similar]) for h in
+                 engine.search(Query(text="产教融合", size=2, page=n, fold=True, sort=sort)).hits] for n in (1, 2, 3)]
+
+    with_columns = {sort: pages(sort) for sort in ("relevance", "date", "oldest")}
+    real = engine._snap
+    engine._snap = lambda: NoColumns(real())
+    try:
+        assert {sort: pages(sort) for sort in ("relevance", "date", "oldest")} == with_columns
+    finally:
+        del engine._snap

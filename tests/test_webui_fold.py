@@ -219,6 +219,7 @@ def test_pages_count_stories(client):
 def test_more_matches_than_the_fold_window(client, monkeypatch):
     import indexer.search
     monkeypatch.setattr(indexer.search, "FOLD_FIRST", 2)
+    monkeypatch.setattr(indexer.search, "FOLD_FIRST_COLUMNS", 2)
     monkeypatch.setattr(indexer.search, "FOLD_WINDOW", 4)   # the newest 4 of 9: three stories
     data = api(client, "/api/search?size=2&sort=date")
     assert data["total"] == 9 and data["stories"] is None and len(data["hits"]) == 2

@@ -79,6 +79,13 @@ class Snapshot(Protocol):
     def terms(self, field: str) -> Iterator[tuple[str, int]]:
         """(term, document frequency) of every term of ``field``."""
 
+    # Optional: ``signatures(refs)``, each ref's :func:`indexer.stories.signature`
+    # read from columns (the record's ``fold``) instead of its stored document;
+    # without it a page is folded from the stored documents.
+    # Optional: ``date_keys(refs, oldest)``, the numbers ``newest``/``oldest``
+    # ordered the refs by when the engine orders articles of one date by more
+    # than ``published`` (without it, ``published`` is the order).
+
 
 class Reader(Protocol):
     def snapshot(self) -> Snapshot: ...

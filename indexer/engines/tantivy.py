@@ -5,7 +5,9 @@ Fields, from the records of :mod:`indexer.documents`: the word fields
 (``*_ng``; positions) under tantivy's ``whitespace`` tokenizer, since the
 tokens arrive cut; ``key`` (fast) to read many matches' ids without their
 stored documents, ``id`` (raw) to delete and get; ``published`` and the facets
-as fast fields for filters, sorting and aggregations; ``stored``, the JSON of
+as fast fields for filters, sorting and aggregations; ``tkey`` and ``sim``
+(fast), an article's fold signature (:mod:`indexer.stories`), so that folding a
+page into stories reads columns, not stored documents; ``stored``, the JSON of
 the displayed fields. Only this module knows tantivy.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tantivy
 from indexer import plan as p
 from indexer.documents import FACETS, TEXT_FIELDS, id_of, stored_fields
 from indexer.engines.base import EngineBusy
+from indexer.stories import Signature, from_columns
 
 TERMS_SIZE = 100_000   # buckets a facet may return: more values than any facet has
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -33,6 +36,10 @@ def make_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
         sb.add_text_field(name + "_ng", tokenizer_name="whitespace", index_option="position")
     sb.add_integer_field("published", indexed=True, fast=True)
+    sb.add_integer_field("newest", fast=True)
+    sb.add_integer_field("oldest", fast=True)
+    sb.add_unsigned_field("tkey", fast=True)
+    sb.add_unsigned_field("sim", fast=True)
     for name in FACETS:
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_bytes_field("stored", stored=True)
@@ -47,11 +54,32 @@ def to_tantivy(rec: dict) -> tantivy.Document:
         doc.add_text(name, rec[name])
         doc.add_text(name + "_ng", rec[name + "_ng"])
     doc.add_integer("published", rec["published"])
+    doc.add_integer("newest", newest_key(rec["published"], rec["key"]))
+    doc.add_integer("oldest", oldest_key(rec["published"], rec["key"]))
+    tkey, sim = rec["fold"]
+    doc.add_unsigned("tkey", tkey)
+    doc.add_unsigned("sim", sim)
     for name, values in zip(FACETS, rec["facets"]):
         for value in values:   # several: a multi-valued fast field, each value counted
             doc.add_text(name, value)
     doc.add_bytes("stored", rec["stored"])
     return doc
+
+
+#: bits of an article's id below its date in the ``newest``/``oldest`` sort keys
+TIE_BITS = 26
+
+
+def oldest_key(published: int, key: int) -> int:
+    """One number ordering articles by date, then by the first bits of their id
+    (ascending): what the oldest-first page sorts on, so that the hundreds of
+    articles of one day are not all a tie (``published`` < 2^36, 26 bits of id: < 2^63)."""
+    return (published << TIE_BITS) | ((key % (1 << 64)) >> (64 - TIE_BITS))
+
+
+def newest_key(published: int, key: int) -> int:
+    """Descending, newest first with the id's first bits ascending (the page's tie rule)."""
+    return (published << TIE_BITS) | ((1 << TIE_BITS) - 1 - ((key % (1 << 64)) >> (64 - TIE_BITS)))
 
 
 class TantivyWriter:
@@ -145,16 +173,20 @@ class TantivySnapshot:
         return [(float(s), a) for s, a in self._s.search(self.query(node), limit=limit, count=False).hits]
 
     def newest(self, node, limit: int):
-        return self._by_published(node, limit, tantivy.Order.Desc)
+        return self._by_key(node, limit, "newest", tantivy.Order.Desc)
 
     def oldest(self, node, limit: int):
-        return self._by_published(node, limit, tantivy.Order.Asc)
+        return self._by_key(node, limit, "oldest", tantivy.Order.Asc)
 
-    def _by_published(self, node, limit: int, order) -> list:
+    def _by_key(self, node, limit: int, field: str, order) -> list:
         if limit <= 0:
             return []
-        res = self._s.search(self.query(node), limit=limit, count=False, order_by_field="published", order=order)
+        res = self._s.search(self.query(node), limit=limit, count=False, order_by_field=field, order=order)
         return [a for _, a in res.hits]
+
+    def date_keys(self, refs, oldest: bool) -> list[int]:
+        """The numbers :meth:`newest` / :meth:`oldest` ordered ``refs`` by."""
+        return self._s.fast_field_values("oldest" if oldest else "newest", list(refs)) if refs else []
 
     def count(self, node) -> int:
         return self._s.search(self.query(node), limit=1, count=True).count
@@ -173,6 +205,13 @@ class TantivySnapshot:
 
     def ids(self, refs):
         return [id_of(k) for k in self._s.fast_field_values("key", list(refs))] if refs else []
+
+    def signatures(self, refs) -> list[Signature]:
+        if not refs:
+            return []
+        refs = list(refs)
+        return [from_columns(t, s) for t, s in zip(self._s.fast_field_values("tkey", refs),
+                                                   self._s.fast_field_values("sim", refs))]
 
     def stored(self, ref) -> dict:
         return stored_fields(self._s.doc(ref).get_first("stored"))
@@ -213,7 +252,7 @@ class TantivyReader:
 
 class TantivyEngine:
     name = "tantivy"
-    schema_version = "t2"   # t2: attachments (attach, attach_ng)
+    schema_version = "t3"   # t2: attachments (attach, attach_ng); t3: the fold columns (tkey, sim)
 
     def library_version(self) -> str:
         return importlib.metadata.version("tantivy")

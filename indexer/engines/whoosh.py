@@ -5,8 +5,9 @@ The same records as every engine (:mod:`indexer.documents`): the word fields
 with frequencies and the bigram fields with positions, both split on white
 space (the tokens arrive cut), so phrases are exact over positions; ``id``
 (unique, a column) to replace, get and list; ``published`` as a sortable number
-for ranges and dates; the facets as keyword columns; ``stored``, the JSON of
-the displayed fields.
+for ranges and dates; the facets as keyword columns; ``fold``, a column of an
+article's fold signature (:mod:`indexer.stories`), so that folding a page reads
+no stored document; ``stored``, the JSON of the displayed fields.
 
 Whoosh reads its postings in Python, so this module keeps what a request would
 otherwise read again and again per searcher (a searcher sees one commit): the
@@ -27,6 +28,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
+from whoosh import columns as wcolumns
 from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.codec import base as wcodec
@@ -34,7 +36,7 @@ from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import StorageError
 from whoosh.filedb.structfile import BufferFile
 from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.index import LockError
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -45,6 +47,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from indexer import plan as p
 from indexer.documents import FACETS, GRAM_FIELDS as _GRAM_FIELDS, MULTI_VALUED, TEXT_FIELDS
 from indexer.engines.base import EngineBusy
+from indexer.stories import Signature, from_columns
 
 #: what the searchers of one commit keep of the leaf results they have read, shared by
 #: every thread: at most this many entries, and this many documents in all (a leaf of
@@ -164,6 +167,7 @@ def make_schema() -> Schema:
         "id": ID(unique=True, sortable=True),
         "published": NUMERIC(numtype=int, bits=64, signed=True, sortable=True),
         "stored": STORED(),
+        "fold": COLUMN(wcolumns.FixedBytesColumn(16, default=bytes(16))),
     }
     for name in TEXT_FIELDS:
         fields[name] = _text(positions=False)
@@ -174,7 +178,9 @@ def make_schema() -> Schema:
 
 
 def _fields(rec: dict) -> dict:
-    out = {"id": rec["id"], "published": rec["published"], "stored": rec["stored"]}
+    tkey, sim = rec["fold"]
+    out = {"id": rec["id"], "published": rec["published"], "stored": rec["stored"],
+           "fold": tkey.to_bytes(8, "big") + sim.to_bytes(8, "big")}
     for name in TEXT_FIELDS:
         out[name] = rec[name]
         out[name + "_ng"] = rec[name + "_ng"]
@@ -277,7 +283,9 @@ class WhooshSnapshot:
         if col is None:
             reader = self._s.reader()
             col = list(reader.column_reader(name)) if reader.doc_count_all() else []
-            if name != "published":
+            if name == "fold":
+                col = [from_columns(int.from_bytes(v[:8], "big"), int.from_bytes(v[8:], "big")) for v in col]
+            elif name != "published":
                 col = [v.decode("utf-8") if isinstance(v, bytes) else v for v in col]
             if name in MULTI_VALUED:
                 col = [tuple(v.split(_SEP)) for v in col]
@@ -559,6 +567,10 @@ class WhooshSnapshot:
         col = self._column("id")
         return [col[r] for r in refs]
 
+    def signatures(self, refs) -> list[Signature]:
+        col = self._column("fold")
+        return [col[r] for r in refs]
+
     def stored(self, ref) -> dict:
         raw = self._s.stored_fields(ref)["stored"]
         return json.loads(raw)
@@ -671,7 +683,7 @@ class WhooshEngine:
     name = "whoosh"
     #: a large build's records come from one process: Whoosh's writer processes take the cores
     writes_in_parallel = True
-    schema_version = "w1"   # w1: cut tokens, multi-valued column
+    schema_version = "w2"   # w1: cut tokens, multi-valued column; w2: the fold column
 
     def library_version(self) -> str:
         return importlib.metadata.version("whoosh-reloaded")
