@@ -286,6 +286,38 @@ def test_pages_by_date_of_days_holding_many_articles_follow_date_then_id(tmp_pat
         e.close()
 
 
+def test_a_filter_tried_on_a_query_counts_only_what_the_filter_changes(tmp_path, engine_name):
+    """The year counts ignore the date filter: after the same words without it, a
+    date filter costs one aggregation (the filtered facets), not two, and every
+    count equals a fresh engine's."""
+    from datetime import date as day
+    arts = [Article(url=f"http://f/{i}", site="demo", title=f"技能大赛通知{i}", body="学院举办技能大赛。",
+                    published=f"{2019 + i % 4}-0{1 + i % 9}-01", department=("教务处", "学生处")[i % 2])
+            for i in range(40)]
+    build_index(arts, tmp_path)
+    cached, fresh = SearchEngine(tmp_path), SearchEngine(tmp_path)
+    try:
+        snap = cached._snap()
+        calls = []
+        counts = snap.facet_counts
+        snap.facet_counts = lambda node, names: calls.append(tuple(names)) or counts(node, names)
+        cached._snap = lambda: snap
+        plain = Query(text="技能大赛")
+        dated = Query(text="技能大赛", date_from=day(2020, 1, 1), date_to=day(2020, 12, 31))
+        both = Query(text="技能大赛", date_from=day(2020, 1, 1), date_to=day(2020, 12, 31), departments=("教务处",))
+        for q, aggregations in ((plain, 1), (dated, 1), (both, 2), (dated, 0)):
+            before = len(calls)
+            got = cached.search(q)
+            assert len(calls) - before == aggregations, (q, calls[before:])
+            want = fresh.search(q)
+            assert (got.total, got.facets) == (want.total, want.facets)
+        assert got.total == 10 and {f.value: f.count for f in got.facets["year"]} == {
+            "2019": 10, "2020": 10, "2021": 10, "2022": 10}
+    finally:
+        cached.close()
+        fresh.close()
+
+
 def test_a_query_asked_again_after_a_commit_counts_the_new_articles(tmp_path, engine_name):
     """Totals and facets are kept per query until the next commit, and no longer."""
     from indexer.index import sync
