@@ -155,7 +155,7 @@ def test_an_engine_with_fold_columns_reads_the_signatures_its_stored_documents_h
 
 
 def test_an_engine_without_fold_columns_folds_the_same_pages(engine):
-    """An engine that keeps no signature columns (the cluster's) folds from the
+    """An engine that keeps no signature columns (no ``signatures``) folds from the
     stored documents: the same stories, in the same order, on every page."""
     class NoColumns:
         def __init__(self, snap):
