@@ -17,6 +17,7 @@ import functools
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,12 @@ FOLD_FIRST_COLUMNS = 100   # the same where the signatures are columns (cheap to
 FOLD_WINDOW = 1000   # best matches at most looked at to fold a page into stories
 
 log = logging.getLogger(__name__)
+
+#: where a request's facets are counted while its page is ranked, for an engine
+#: whose snapshot answers from several threads at once (``concurrent``): the
+#: engine's passes release the GIL, so a lone reader's page takes the longer of
+#: the two passes, not their sum (under full load the cores are busy either way)
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="facets")
 
 
 class IndexMissing(Exception):
@@ -194,45 +201,36 @@ class SearchEngine:
         # the total and facets of a query, kept until the next commit: its other
         # pages, and a query asked again, skip one pass over every match
         key = (repr(parsed), tuple(needles), query.title_only)
-        facets, total = self._facets(snap, required, filters, ("all",) + key)
+        start = (page - 1) * size
+        found = None
+        if getattr(snap, "concurrent", False) and not self._counted(filters, ("all",) + key):
+            # the facets counted in another thread while the page is ranked here: two
+            # passes over the matches at once, on the engine's own threads
+            job = _POOL.submit(self._facets, snap, required, filters, ("all",) + key)
+            try:
+                found = self._page(snap, query, parsed, required, filters, by_date, oldest, False, start, size)
+            finally:
+                facets, total = job.result()
+        else:
+            facets, total = self._facets(snap, required, filters, ("all",) + key)
         partial = False
         if not total and len(parsed.groups) > 1:
             relaxed = _resolve(snap, plan.some_of(parsed, query.title_only))
             some_facets, some_total = self._facets(snap, relaxed, filters, ("some",) + key)
             if some_total:   # the facets of what is shown: every word's when nothing is
                 facets, total = some_facets, some_total
-                partial, by_date, required = True, False, relaxed
-        start = (page - 1) * size
+                partial, by_date, required, found = True, False, relaxed, None
         hits: list[Hit] = []
         stories_total = None
-        if (query.fold or query.near) and total:
-            node = plan.all_of([required] + list(filters.values()))
-            if not by_date:
-                node = plan.scored(node, plan.bonus(parsed, query.title_only))
-            rerank = len(parsed.groups) > 1 and not partial
-            groups, stories_total = self._stories(snap, node, parsed, by_date, rerank, start + size, total,
-                                                  query.near, oldest)
+        if total:
+            if found is None:
+                found = self._page(snap, query, parsed, required, filters, by_date, oldest, partial, start, size,
+                                   total)
+            hits, groups, seen, near_total = found
             if query.near is not None:   # the fold's "all" link: its story, one article a hit
-                members = _group_of(snap, groups, query.near)
-                total, stories_total = len(members), 1 if members else 0
-                groups = [[m] for m in members]
-            for group in groups[start:start + size]:
-                members = [(score, fields or snap.stored(ref)) for score, ref, fields in group]
-                (score, fields), rest = members[0], members[1:]
-                h = hitmaker.hit(fields, score, needles)
-                h.similar = [{"id": f["id"], "url": f["url"], "title": f.get("title", ""),
-                              "published": f.get("published_text")} for _, f in rest]
-                hits.append(h)
-        elif start < total:
-            node = plan.all_of([required] + list(filters.values()))
-            if by_date:
-                page_hits = [(0.0, r, None) for r in self._by_date(snap, node, start, size, oldest)]
-            else:
-                node = plan.scored(node, plan.bonus(parsed, query.title_only))
-                near = start < proximity.RERANK and len(parsed.groups) > 1 and not partial
-                page_hits = self._ranked(snap, node, parsed, start, size, near)
-            for score, ref, fields in page_hits:
-                hits.append(hitmaker.hit(fields or snap.stored(ref), score, needles))
+                total, stories_total = near_total, 1 if near_total else 0
+            elif query.fold:
+                stories_total = groups if seen >= total else None
         suggestion = None
         if (total < SUGGEST_BELOW or partial) and not parsed.empty and query.near is None:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
@@ -246,15 +244,55 @@ class SearchEngine:
         return SearchResults(query, total, hits, dict(facets), _ms(t0), truncated_query=truncated,
                              partial=partial, suggestion=suggestion, stories=stories_total)
 
+    def _page(self, snap: Snapshot, query: Query, parsed: ParsedQuery, required, filters: dict, by_date: bool,
+              oldest: bool, partial: bool, start: int, size: int, total: int | None = None) -> tuple:
+        """The hits of the page from ``start``: (hits, how many stories the window
+        folded, how many best matches it looked at, the articles of ``query.near``'s
+        story). ``total`` None: not counted yet (the facets are being counted
+        beside it); the window then stops where the matches end."""
+        hits: list[Hit] = []
+        needles = plan.needles(parsed)
+        node = plan.all_of([required] + list(filters.values()))
+        if query.fold or query.near:
+            if not by_date:
+                node = plan.scored(node, plan.bonus(parsed, query.title_only))
+            rerank = len(parsed.groups) > 1 and not partial
+            groups, seen = self._stories(snap, node, parsed, by_date, rerank, start + size, total,
+                                         query.near, oldest)
+            near_total = 0
+            if query.near is not None:
+                members = _group_of(snap, groups, query.near)
+                near_total = len(members)
+                groups = [[m] for m in members]
+            for group in groups[start:start + size]:
+                members = [(score, fields or snap.stored(ref)) for score, ref, fields in group]
+                (score, fields), rest = members[0], members[1:]
+                h = hitmaker.hit(fields, score, needles)
+                h.similar = [{"id": f["id"], "url": f["url"], "title": f.get("title", ""),
+                              "published": f.get("published_text")} for _, f in rest]
+                hits.append(h)
+            return hits, len(groups), seen, near_total
+        if total is None or start < total:
+            if by_date:
+                page_hits = [(0.0, r, None) for r in self._by_date(snap, node, start, size, oldest)]
+            else:
+                node = plan.scored(node, plan.bonus(parsed, query.title_only))
+                near = start < proximity.RERANK and len(parsed.groups) > 1 and not partial
+                page_hits = self._ranked(snap, node, parsed, start, size, near)
+            for score, ref, fields in page_hits:
+                hits.append(hitmaker.hit(fields or snap.stored(ref), score, needles))
+        return hits, 0, 0, 0
+
     def _stories(self, snap: Snapshot, node, parsed: ParsedQuery, by_date: bool, rerank: bool, need: int,
-                 total: int, near: str | None, oldest: bool = False) -> tuple[list[list[tuple]], int | None]:
+                 total: int | None, near: str | None, oldest: bool = False) -> tuple[list[list[tuple]], int]:
         """The query's best matches folded into stories (:func:`stories.fold`),
         enough of them for ``need`` stories (or, for ``near``, the whole window), and
-        how many stories all the matches make when the window held every one.
+        how many best matches the window looked at (the stories are all the
+        matches make when that is at least the total; ``total`` None: not known).
         Each story: [(score, ref, stored fields or None)], best-ranked first; the
         signatures come from the engine's columns where it has them, so only the
         stories shown are read whole."""
-        limit = min(total, FOLD_WINDOW)
+        limit = FOLD_WINDOW if total is None else min(total, FOLD_WINDOW)
         columns = getattr(snap, "signatures", None)
         first = FOLD_FIRST if columns is None else FOLD_FIRST_COLUMNS
         window = limit if near is not None else min(limit, max(2 * need, first))
@@ -270,11 +308,11 @@ class SearchEngine:
                 ranked = [(s, r, f or snap.stored(r)) for s, r, f in ranked]
                 sigs = [stories.signature(f) for _, _, f in ranked]
             groups = stories.fold(sigs)
-            if len(groups) > need or window >= limit:
+            if len(groups) > need or window >= limit or len(ranked) < window:
                 break
             window = min(limit, window * 3)
         folded = [[ranked[i] for i in g] for g in groups]
-        return folded, (len(groups) if window >= total else None)
+        return folded, window
 
     @staticmethod
     def _by_date(snap: Snapshot, node, start: int, size: int, oldest: bool = False) -> list:
@@ -479,7 +517,7 @@ class SearchEngine:
         name matching a fifth of a million articles is passed over once, not
         once for each filter a reader tries."""
         def keyed(used: dict, *extra) -> tuple | None:
-            return None if cache is None else cache + extra + (tuple(sorted((n, repr(f)) for n, f in used.items())),)
+            return None if cache is None else _facet_key(cache + extra, used)
 
         whole = keyed(filters)
         hit = self._facet_cache.get(whole) if whole is not None else None
@@ -509,12 +547,20 @@ class SearchEngine:
         self._keep(whole, result)
         return result
 
+    def _counted(self, filters: dict, cache: tuple) -> bool:
+        """Whether :meth:`_facets` has this query's facets kept already."""
+        return self._facet_cache.get(_facet_key(cache, filters)) is not None
+
     def _keep(self, key: tuple | None, value) -> None:
         if key is None:
             return
         if len(self._facet_cache) >= FACET_CACHE:
             self._facet_cache = {}
         self._facet_cache[key] = value
+
+
+def _facet_key(cache: tuple, filters: dict) -> tuple:
+    return cache + (tuple(sorted((n, repr(f)) for n, f in filters.items())),)
 
 
 def _resolve(snap: Snapshot, node):

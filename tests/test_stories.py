@@ -177,3 +177,52 @@ def test_an_engine_without_fold_columns_folds_the_same_pages(engine):
         assert {sort: pages(sort) for sort in ("relevance", "date", "oldest")} == with_columns
     finally:
         del engine._snap
+
+
+def test_facets_counted_beside_the_page_answer_as_one_after_the_other(engine):
+    """Where the engine's snapshot answers two threads at once (``concurrent``),
+    a query's facets are counted in another thread while its page is ranked:
+    every answer — totals, facets, hits, stories, the "all" link, a page past
+    the end, the some-of-the-words fallback — equals the one-after-the-other one."""
+    import threading
+
+    class Alone:
+        concurrent = False
+
+        def __init__(self, snap):
+            self._snap = snap
+
+        def __getattr__(self, name):
+            return getattr(self._snap, name)
+
+    class Beside(Alone):
+        concurrent = True
+
+        def facet_counts(self, node, names):
+            threads.add(threading.current_thread() is threading.main_thread())
+            return self._snap.facet_counts(node, names)
+
+    some = engine.search(Query(text="产教融合", fold=True)).hits[0].id
+    queries = [Query(text="产教融合", fold=True), Query(text="产教融合", fold=True, page=2, size=1),
+               Query(text="产教融合", fold=True, sort="date"), Query(text="产教融合", fold=True, sort="oldest", size=1),
+               Query(text="产教融合", near=some), Query(text="产教融合 专题"), Query(text="会议", page=9),
+               Query(text="产教融合 没有这个词组", fold=True), Query(text="没有这个词组"), Query(text="", fold=True)]
+
+    def answers(kind):
+        real = engine._snap
+        engine._snap = lambda: kind(real())
+        try:
+            out = []
+            for q in queries:
+                engine._facet_cache = {}
+                r = engine.search(q)
+                out.append((r.total, r.stories, r.partial, r.facets, [(h.id, h.similar) for h in r.hits]))
+            return out
+        finally:
+            del engine._snap
+
+    threads: set[bool] = set()
+    alone = answers(Alone)
+    assert answers(Beside) == alone
+    assert False in threads   # counted off the main thread
+    assert any(a[0] for a in alone) and any(a[2] for a in alone) and any(a[1] for a in alone)

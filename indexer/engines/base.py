@@ -82,6 +82,8 @@ class Snapshot(Protocol):
     # Optional: ``signatures(refs)``, each ref's :func:`indexer.stories.signature`
     # read from columns (the record's ``fold``) instead of its stored document;
     # without it a page is folded from the stored documents.
+    # Optional: ``concurrent = True`` when two threads may ask one snapshot at
+    # once (the facets are then counted while the page is ranked).
     # Optional: ``date_keys(refs, oldest)``, the numbers ``newest``/``oldest``
     # ordered the refs by when the engine orders articles of one date by more
     # than ``published`` (without it, ``published`` is the order).

@@ -116,6 +116,9 @@ class TantivyWriter:
 
 
 class TantivySnapshot:
+    #: one searcher, safe to share; its searches run in Rust without the GIL
+    concurrent = True
+
     def __init__(self, ix: tantivy.Index) -> None:
         self._schema = ix.schema
         self._s = ix.searcher()

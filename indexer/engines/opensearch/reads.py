@@ -72,6 +72,9 @@ class OpenSearchSnapshot:
     """One request's view: the searches of one reader, with the published dates
     and stored fields of the documents it has seen kept for the request."""
 
+    #: requests from two threads at once: the client's connection pool is shared
+    concurrent = True
+
     def __init__(self, reader: "OpenSearchReader") -> None:
         self._r = reader
         self._es, self._index = reader.es, reader.index
