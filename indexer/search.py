@@ -48,6 +48,7 @@ CORRECT_RATIO = 10   # a query that finds some is corrected in place when its co
 FOLD_FIRST = 30      # best matches first looked at to fold a page into stories
 FOLD_FIRST_COLUMNS = 100   # the same where the signatures are columns (cheap to read)
 FOLD_WINDOW = 1000   # best matches at most looked at to fold a page into stories
+BESIDE_FROM = 300_000   # articles from which a lone request counts its facets beside its page
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class SearchEngine:
         self._dym_thread: threading.Thread | None = None
         self._disk: tuple[tuple, DidYouMean | None] | None = None
         self._reader = None
+        self._searching = 0   # searches running in this process now
         self._open()
 
     # -- opening and refreshing --------------------------------------------
@@ -182,6 +184,15 @@ class SearchEngine:
         return list(dict.fromkeys(snap.stored(r)["title"] for r in refs))
 
     def search(self, query: Query) -> SearchResults:
+        with self._lock:
+            self._searching += 1
+        try:
+            return self._search(query)
+        finally:
+            with self._lock:
+                self._searching -= 1
+
+    def _search(self, query: Query) -> SearchResults:
         t0 = time.perf_counter()
         text = query.text or ""
         truncated = len(text) > MAX_QUERY_CHARS
@@ -203,7 +214,7 @@ class SearchEngine:
         key = (repr(parsed), tuple(needles), query.title_only)
         start = (page - 1) * size
         found = None
-        if getattr(snap, "concurrent", False) and not self._counted(filters, ("all",) + key):
+        if self._beside(snap) and not self._counted(filters, ("all",) + key):
             # the facets counted in another thread while the page is ranked here: two
             # passes over the matches at once, on the engine's own threads
             job = _POOL.submit(self._facets, snap, required, filters, ("all",) + key)
@@ -236,13 +247,22 @@ class SearchEngine:
             suggestion = self._suggestion(text[:MAX_QUERY_CHARS], query, 0 if partial else total)
         if suggestion and query.correct and not _quoted(parsed) and query.near is None:
             # fixed in place: the correction's results, with the way back to what was typed
-            fixed = self.search(replace(query, text=suggestion, correct=False))
+            fixed = self._search(replace(query, text=suggestion, correct=False))
             if fixed.total and (total == 0 or partial or fixed.total >= CORRECT_RATIO * total):
                 fixed.corrected_from, fixed.took_ms = text, _ms(t0)
                 fixed.query = replace(fixed.query, correct=True)
                 return fixed
         return SearchResults(query, total, hits, dict(facets), _ms(t0), truncated_query=truncated,
                              partial=partial, suggestion=suggestion, stories=stories_total)
+
+    def _beside(self, snap: Snapshot) -> bool:
+        """Whether to count the facets beside the page: where the engine's snapshot
+        allows it, the index is large enough that a pass costs more than handing
+        work to another thread (about a millisecond, measured at 100k articles),
+        and no other search of this process is running (under load the cores are
+        busy already, and two threads a request only contend for them)."""
+        return (getattr(snap, "concurrent", False) and snap.num_docs >= BESIDE_FROM
+                and self._searching <= 1)
 
     def _page(self, snap: Snapshot, query: Query, parsed: ParsedQuery, required, filters: dict, by_date: bool,
               oldest: bool, partial: bool, start: int, size: int, total: int | None = None) -> tuple:

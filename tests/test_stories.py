@@ -179,12 +179,16 @@ def test_an_engine_without_fold_columns_folds_the_same_pages(engine):
         del engine._snap
 
 
-def test_facets_counted_beside_the_page_answer_as_one_after_the_other(engine):
+def test_facets_counted_beside_the_page_answer_as_one_after_the_other(engine, monkeypatch):
     """Where the engine's snapshot answers two threads at once (``concurrent``),
     a query's facets are counted in another thread while its page is ranked:
     every answer — totals, facets, hits, stories, the "all" link, a page past
-    the end, the some-of-the-words fallback — equals the one-after-the-other one."""
+    the end, the some-of-the-words fallback — equals the one-after-the-other one.
+    Not while another search of the process runs (the cores are busy then)."""
     import threading
+
+    import indexer.search
+    monkeypatch.setattr(indexer.search, "BESIDE_FROM", 0)   # a large index's rule on a small one
 
     class Alone:
         concurrent = False
@@ -225,4 +229,11 @@ def test_facets_counted_beside_the_page_answer_as_one_after_the_other(engine):
     alone = answers(Alone)
     assert answers(Beside) == alone
     assert False in threads   # counted off the main thread
+    threads.clear()
+    engine._searching += 1    # another request is being answered
+    try:
+        assert answers(Beside) == alone
+    finally:
+        engine._searching -= 1
+    assert threads == {True}
     assert any(a[0] for a in alone) and any(a[2] for a in alone) and any(a[1] for a in alone)
