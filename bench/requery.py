@@ -29,7 +29,25 @@ import perf  # noqa: E402
 from perf import log, r3, ratio  # noqa: E402
 
 
-def measure(data_dir: Path, queries: int, load_requests: int, load_seconds: float) -> dict:
+def beside(data_dir: Path, specs: list, rounds: int) -> dict:
+    """The query mix with each query's facets counted beside its page (another
+    thread) and after it, alternately in one process, ``rounds`` times each:
+    what counting beside buys at this size, under the same conditions. The
+    mean p50 and p95 of each way."""
+    import indexer.search as search
+    saved = search.BESIDE_FROM
+    runs: dict = {"after": [], "beside": []}
+    try:
+        for _ in range(rounds):
+            for way, start in (("after", 1 << 62), ("beside", 0)):
+                search.BESIDE_FROM = start
+                runs[way].append(perf.measure_queries(data_dir, specs))
+    finally:
+        search.BESIDE_FROM = saved
+    return {way: {k: sum(q[k] for q in qs) / len(qs) for k in ("p50_ms", "p95_ms")} for way, qs in runs.items()}
+
+
+def measure(data_dir: Path, queries: int, load_requests: int, load_seconds: float, rounds: int = 0) -> dict:
     out: dict = {"data_dir": str(data_dir)}
     out["dym"] = d = perf.measure_dym(data_dir)
     log(f"[{data_dir.name}] did-you-mean: {d['terms']} terms (written in {d['seconds']:.1f}s), ready in "
@@ -39,6 +57,10 @@ def measure(data_dir: Path, queries: int, load_requests: int, load_seconds: floa
     q = perf.measure_queries(data_dir, specs)
     out["query"] = {k: q[k] for k in ("p50_ms", "p95_ms", "p99_ms", "mean_ms", "by_kind")}
     log(f"[{data_dir.name}] queries: p50 {q['p50_ms']:.1f} p95 {q['p95_ms']:.1f} p99 {q['p99_ms']:.1f} ms")
+    if rounds:
+        out["beside"] = b = beside(data_dir, specs, rounds)
+        log(f"[{data_dir.name}] facets after the page: p50 {b['after']['p50_ms']:.1f} p95 {b['after']['p95_ms']:.1f}; "
+            f"beside it: p50 {b['beside']['p50_ms']:.1f} p95 {b['beside']['p95_ms']:.1f} ms")
     server = perf.Server(data_dir)
     try:
         out["server_ready_s"] = server.wait_ready()
@@ -61,7 +83,8 @@ def flat(r: dict) -> dict:
             "rss_file_mb": r3(load.get("rss_file_mb"), 1), "dym_terms": d["terms"],
             "dym_build_s": r3(d["seconds"], 2), "dym_ready_s": r3(d["ready_s"], 3),
             "dym_private_mb": r3(d["private_mb"], 1), "first_typo_ms": r3(ft.get("ms"), 1),
-            "first_typo_corrected": ft.get("corrected")}
+            "first_typo_corrected": ft.get("corrected"),
+            **{f"{way}_{k}": r3(v, 2) for way, ks in (r.get("beside") or {}).items() for k, v in ks.items()}}
 
 
 ROWS = [("query p50 / p95 / p99 (ms)", ("p50_ms", "p95_ms", "p99_ms")),
@@ -70,11 +93,13 @@ ROWS = [("query p50 / p95 / p99 (ms)", ("p50_ms", "p95_ms", "p99_ms")),
         ("did-you-mean terms", ("dym_terms",)), ("  written in (s)", ("dym_build_s",)),
         ("  ready in a fresh process (s)", ("dym_ready_s",)), ("  its private memory (MB)", ("dym_private_mb",)),
         ("first typo after a start (ms)", ("first_typo_ms",)), ("  corrected at once", ("first_typo_corrected",))]
+BESIDE_ROWS = [("facets after the page p50 / p95", ("after_p50_ms", "after_p95_ms")),
+               ("facets beside the page p50 / p95", ("beside_p50_ms", "beside_p95_ms"))]
 
 
 def table(names: list[str], rows: list[dict]) -> str:
     lines = ["".ljust(36) + "".join(" " + n[-23:].rjust(23) for n in names)]
-    for label, keys in ROWS:
+    for label, keys in ROWS + (BESIDE_ROWS if all("after_p95_ms" in r for r in rows) else []):
         lines.append(label.ljust(36) + "".join(" " + " / ".join(str(r[k]) for k in keys).rjust(23) for r in rows))
     return "\n".join(lines)
 
@@ -85,8 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--load-requests", type=int, default=3000)
     ap.add_argument("--load-seconds", type=float, default=60.0)
+    ap.add_argument("--beside-rounds", type=int, default=0,
+                    help="also measure the mix with the facets counted beside the page and after it, "
+                         "alternately, this many times each (search.BESIDE_FROM decides in service)")
     args = ap.parse_args(argv)
-    results = [measure(d, args.queries, args.load_requests, args.load_seconds) for d in args.data_dirs]
+    results = [measure(d, args.queries, args.load_requests, args.load_seconds, args.beside_rounds)
+               for d in args.data_dirs]
     rows = [flat(r) for r in results]
     final: dict = {"runs": [dict(row, data_dir=r["data_dir"]) for row, r in zip(rows, results)]}
     if len(rows) > 1:

@@ -159,14 +159,16 @@ def test_requery_measures_the_reading_side_again_without_a_rebuild(bench):
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
         code = requery.main([str(bench["dir"]), str(bench["dir"]), "--queries", "20",
-                             "--load-requests", "24", "--load-seconds", "10"])
+                             "--load-requests", "24", "--load-seconds", "10", "--beside-rounds", "1"])
     lines = out.getvalue().strip().splitlines()
     final = json.loads(lines[-1])
     assert code == 0 and "query p50 / p95 / p99 (ms)" in "\n".join(lines[:-1])
+    assert "facets beside the page p50 / p95" in "\n".join(lines[:-1])
     assert len(final["runs"]) == 2 and final["growth"]["p95"] > 0
     for run in final["runs"]:
         assert run["p95_ms"] >= run["p50_ms"] > 0 and run["server_errors"] == 0 and run["qps"] > 0
         assert run["dym_terms"] > 1000 and run["rss_anon_mb"] > 0
+        assert run["beside_p95_ms"] >= run["beside_p50_ms"] > 0 and run["after_p95_ms"] >= run["after_p50_ms"] > 0
         if run["first_typo_ms"] is not None:
             assert run["first_typo_corrected"] is True
     assert set(final["targets"]) >= {"private_memory_lt_500mb", "load_without_errors", "growth_p95_le_3x"}
