@@ -260,9 +260,14 @@ class SearchEngine:
         allows it, the index is large enough that a pass costs more than handing
         work to another thread (about a millisecond, measured at 100k articles),
         and no other search of this process is running (under load the cores are
-        busy already, and two threads a request only contend for them)."""
-        return (getattr(snap, "concurrent", False) and snap.num_docs >= BESIDE_FROM
-                and self._searching <= 1)
+        busy already, and two threads a request only contend for them). An
+        engine whose every pass is a request to a service (``round_trips``)
+        overlaps them at any size."""
+        if not getattr(snap, "concurrent", False) or self._searching > 1:
+            return False
+        # a pass that is a request to a service (a cluster) is worth overlapping at
+        # any size, and its number of articles would cost a request of its own
+        return getattr(snap, "round_trips", False) or snap.num_docs >= BESIDE_FROM
 
     def _page(self, snap: Snapshot, query: Query, parsed: ParsedQuery, required, filters: dict, by_date: bool,
               oldest: bool, partial: bool, start: int, size: int, total: int | None = None) -> tuple:

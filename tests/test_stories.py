@@ -192,6 +192,7 @@ def test_facets_counted_beside_the_page_answer_as_one_after_the_other(engine, mo
 
     class Alone:
         concurrent = False
+        round_trips = False   # whatever the engine's own snapshot says
 
         def __init__(self, snap):
             self._snap = snap
@@ -229,6 +230,16 @@ def test_facets_counted_beside_the_page_answer_as_one_after_the_other(engine, mo
     alone = answers(Alone)
     assert answers(Beside) == alone
     assert False in threads   # counted off the main thread
+    threads.clear()
+    monkeypatch.setattr(indexer.search, "BESIDE_FROM", 1 << 62)
+
+    class Remote(Beside):
+        round_trips = True    # a cluster's passes: overlapped at any size
+
+    assert answers(Remote) == alone and False in threads
+    threads.clear()
+    assert answers(Beside) == alone and threads == {True}    # a small embedded index: one after the other
+    monkeypatch.setattr(indexer.search, "BESIDE_FROM", 0)
     threads.clear()
     engine._searching += 1    # another request is being answered
     try:

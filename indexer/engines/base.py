@@ -83,7 +83,9 @@ class Snapshot(Protocol):
     # read from columns (the record's ``fold``) instead of its stored document;
     # without it a page is folded from the stored documents.
     # Optional: ``concurrent = True`` when two threads may ask one snapshot at
-    # once (the facets are then counted while the page is ranked).
+    # once (the facets are then counted while the page is ranked, on a large
+    # index); ``round_trips = True`` when each pass is a request to a service
+    # (overlapped at any size).
     # Optional: ``date_keys(refs, oldest)``, the numbers ``newest``/``oldest``
     # ordered the refs by when the engine orders articles of one date by more
     # than ``published`` (without it, ``published`` is the order).

@@ -74,6 +74,8 @@ class OpenSearchSnapshot:
 
     #: requests from two threads at once: the client's connection pool is shared
     concurrent = True
+    #: every pass is a request to the cluster, worth overlapping at any index size
+    round_trips = True
 
     def __init__(self, reader: "OpenSearchReader") -> None:
         self._r = reader
