@@ -212,18 +212,19 @@ class SearchEngine:
         # the total and facets of a query, kept until the next commit: its other
         # pages, and a query asked again, skip one pass over every match
         key = (repr(parsed), tuple(needles), query.title_only)
+        every = ("all",) + key
         start = (page - 1) * size
         found = None
-        if self._beside(snap) and not self._counted(filters, ("all",) + key):
+        if self._beside(snap) and not self._counted(filters, every):
             # the facets counted in another thread while the page is ranked here: two
             # passes over the matches at once, on the engine's own threads
-            job = _POOL.submit(self._facets, snap, required, filters, ("all",) + key)
+            job = _POOL.submit(self._facets, snap, required, filters, every)
             try:
                 found = self._page(snap, query, parsed, required, filters, by_date, oldest, False, start, size)
             finally:
                 facets, total = job.result()
         else:
-            facets, total = self._facets(snap, required, filters, ("all",) + key)
+            facets, total = self._facets(snap, required, filters, every)
         partial = False
         if not total and len(parsed.groups) > 1:
             relaxed = _resolve(snap, plan.some_of(parsed, query.title_only))
