@@ -55,6 +55,7 @@ from indexer.stories import Signature, from_columns
 #: gigabytes at 20,000 articles)
 LEAF_CACHE = 4096
 LEAF_CACHE_DOCS = 4_000_000
+PEEK = 256          # bytes a look ahead copies: a block header is a few dozen
 _SEP = "\x1f"       # between the values of a multi-valued facet in its column
 _ANALYZER = SpaceSeparatedTokenizer()
 
@@ -71,6 +72,12 @@ class _SliceReader:
         end = len(self._buf) if n is None or n < 0 else min(len(self._buf), start + n)
         self._pos = max(start, end)
         return bytes(self._buf[start:end])
+
+    def peek(self, n: int = 1) -> bytes:
+        """What follows, without moving: at most ``PEEK`` bytes. With it C's
+        unpickler reads a posting block's header in two calls, not one per opcode
+        (Whoosh unpickles a header for every block of postings it visits)."""
+        return bytes(self._buf[self._pos:self._pos + max(1, min(n, PEEK))])
 
     def readline(self, limit: int = -1) -> bytes:
         rest = self._buf[self._pos:] if limit is None or limit < 0 else self._buf[self._pos:self._pos + limit]
@@ -308,7 +315,7 @@ class WhooshSnapshot:
     def docs(self, n: p.Node) -> list[int]:
         """The sorted global docnums of ``n``'s matches."""
         if isinstance(n, p.Term):
-            return self._cached(("docs", n), lambda: sorted(self._weights(n.field, n.text)))
+            return self._cached(("docs", n), lambda: sorted(self._tf(n.field, n.text)))
         if isinstance(n, (p.Phrase, p.Prefix, p.Patterns, p.Range, p.AnyOf, p.Everything)):
             return self._cached(("docs", n), lambda: self._leaf_docs(n))
         if isinstance(n, p.Nothing):
@@ -365,10 +372,10 @@ class WhooshSnapshot:
         """A phrase's documents: those whose word field holds the run as one jieba
         word certainly contain it; only the others are checked over positions."""
         word_field = n.field[:-3]
-        sure = set(self._weights(word_field, n.text)) if word_field in TEXT_FIELDS else set()
+        sure = set(self._tf(word_field, n.text)) if word_field in TEXT_FIELDS else set()
         candidates = None
-        for tok in sorted(set(n.tokens), key=lambda t: len(self._weights(n.field, t))):
-            ds = self._weights(n.field, tok).keys()
+        for tok in sorted(set(n.tokens), key=lambda t: len(self._tf(n.field, t))):
+            ds = self._tf(n.field, tok).keys()
             candidates = set(ds) if candidates is None else candidates.intersection(ds)
             if not candidates:
                 break
@@ -386,7 +393,7 @@ class WhooshSnapshot:
         starts: dict[int, set[int]] | None = None
         wanted = set(docs)
         seen: dict[str, dict[int, list[int]]] = {}
-        order = sorted(range(len(tokens)), key=lambda i: len(self._weights(field, tokens[i])))
+        order = sorted(range(len(tokens)), key=lambda i: len(self._tf(field, tokens[i])))
         for i in order:
             tok = tokens[i]
             if tok not in seen:
@@ -430,8 +437,7 @@ class WhooshSnapshot:
                     m.next()
                 continue
             while leaf.is_active():
-                leaf._read_ids()
-                ids = leaf._ids
+                ids = _block_ids(leaf)
                 if ids[-1] >= first and not local.isdisjoint(ids):
                     leaf._read_values()
                     values = leaf._values
@@ -449,31 +455,20 @@ class WhooshSnapshot:
             return [length(d, field, 0) for d in range(reader.doc_count_all())]
         return self._cached(("len", field), make)
 
-    def _weights(self, field: str, text: str) -> dict[int, float]:
-        """docnum → BM25 weight (Whoosh's BM25F, B 0.75, K1 1.2) of every live
-        document holding the term: its postings, read once per searcher."""
-        return self._cached(("w", field, text), lambda: self._read_weights(field, text))
+    def _tf(self, field: str, text: str) -> dict[int, float]:
+        """docnum → the term's weight in each live document holding it (its
+        frequency there): its postings, read once per commit, a block at a time
+        in C (a dict from the block's arrays); BM25 is taken later, and only for
+        the documents a query scores (:meth:`_add`)."""
+        return self._cached(("tf", field, text), lambda: self._read_tf(field, text))
 
-    def _read_weights(self, field: str, text: str) -> dict[int, float]:
-        s = self._s
-        if not s.doc_count_all():
-            return {}   # an index with no segment yet: nothing to weigh (and no idf to take)
-        scorable = field in TEXT_FIELDS or field in _GRAM_FIELDS
-        if scorable:
-            idf, avg = s.idf(field, text), s.avg_field_length(field) or 1.0
-            lengths = self._lengths(field)
-            k1, b = 1.2, 0.75
-            norm = k1 * (1 - b)
-            per_length = k1 * b / avg
+    def _read_tf(self, field: str, text: str) -> dict[int, float]:
         out: dict[int, float] = {}
-        for sub, offset in s.leaf_searchers():
+        if not self._s.doc_count_all():
+            return out   # an index with no segment yet
+        for sub, offset in self._s.leaf_searchers():
             for ids, weights in _postings_blocks(sub.reader(), field, text):
-                if not scorable:
-                    out.update(dict.fromkeys((d + offset for d in ids), 0.0))
-                    continue
-                # Whoosh's BM25F (whoosh.scoring.bm25), a block of postings at a time
-                out.update((d + offset, idf * (w * (k1 + 1)) / (w + norm + per_length * lengths[d + offset]))
-                           for d, w in zip(ids, weights))
+                out.update(zip(map(offset.__add__, ids) if offset else ids, weights))
         return out
 
     def _score(self, n: p.Node, allowed: set, boost: float, acc: dict) -> None:
@@ -482,10 +477,10 @@ class WhooshSnapshot:
         pattern a constant (as Lucene's multi-term queries), filters nothing;
         compound nodes the sum of their parts."""
         if isinstance(n, p.Term):
-            self._add(self._weights(n.field, n.text), allowed, boost, acc)
+            self._add(n.field, n.text, allowed, boost, acc)
         elif isinstance(n, p.Phrase):
             for tok in dict.fromkeys(n.tokens):
-                self._add(self._weights(n.field, tok), allowed, boost, acc)
+                self._add(n.field, tok, allowed, boost, acc)
         elif isinstance(n, (p.Prefix, p.Patterns)):
             get = acc.get
             for d in allowed.intersection(self.docs(n)):
@@ -503,19 +498,23 @@ class WhooshSnapshot:
                 self._score(b, allowed, boost, acc)
         # Filter, Only, Range, AnyOf, Everything, Nothing: they score nothing
 
-    @staticmethod
-    def _add(weights: dict, allowed: set, boost: float, acc: dict) -> None:
+    def _add(self, field: str, text: str, allowed: set, boost: float, acc: dict) -> None:
+        """Add the term's BM25 weight (Whoosh's BM25F, B 0.75, K1 1.2) on each of
+        the ``allowed`` documents that hold it to ``acc``, times ``boost``."""
+        if field not in TEXT_FIELDS and field not in _GRAM_FIELDS:
+            return   # a keyword: it matches, it scores nothing
+        tf = self._tf(field, text)
+        if not tf:
+            return
+        s = self._s
+        idf, avg = s.idf(field, text), s.avg_field_length(field) or 1.0
+        lengths = self._lengths(field)
+        k1, b = 1.2, 0.75
+        norm, per_length = k1 * (1 - b), k1 * b / avg
         get = acc.get
-        if len(weights) <= len(allowed):
-            for d, w in weights.items():
-                if d in allowed:
-                    acc[d] = get(d, 0.0) + w * boost
-        else:
-            wget = weights.get
-            for d in allowed:
-                w = wget(d)
-                if w is not None:
-                    acc[d] = get(d, 0.0) + w * boost
+        for d in tf.keys() & allowed:   # the smaller of the two is iterated
+            w = tf[d]
+            acc[d] = get(d, 0.0) + idf * (w * (k1 + 1)) / (w + norm + per_length * lengths[d]) * boost
 
     # -- answering -------------------------------------------------------------------
     def top(self, node, limit: int):
@@ -606,9 +605,7 @@ def _postings_blocks(reader, field: str, text: str):
     leaf = m.child if isinstance(m, FilterMatcher) else m
     if isinstance(leaf, W3LeafMatcher):
         while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_weights()
-            ids, weights = leaf._ids, leaf._weights
+            ids, weights = _block_ids(leaf), _block_weights(leaf)
             if deleted:
                 kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
                 ids, weights = [d for d, _ in kept], [w for _, w in kept]
@@ -621,6 +618,26 @@ def _postings_blocks(reader, field: str, text: str):
         weights.append(m.weight())
         m.next()
     yield ids, weights
+
+
+def _block_ids(leaf: W3LeafMatcher):
+    """The document numbers of the leaf's current block, the deltas Whoosh stores
+    summed in C (its own ``_read_ids`` sums them in a Python generator)."""
+    if leaf._data is None:
+        leaf._read_data()
+    ids = leaf._data[0]
+    return ids if leaf._byteids else list(accumulate(ids))
+
+
+def _block_weights(leaf: W3LeafMatcher):
+    """The weights of the leaf's current block (one value for the whole block when
+    Whoosh stored them so)."""
+    if leaf._data is None:
+        leaf._read_data()
+    weights = leaf._data[1]
+    if weights is None or isinstance(weights, float):
+        return [1.0 if weights is None else weights] * leaf._blocklength
+    return weights
 
 
 def _pattern_query(field: str, x: p.Pattern):
