@@ -14,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.article import Article
-from indexer.engines import whoosh as wh
+from indexer import plan as p
+from indexer.engines.whoosh.reads import LeafCache, WhooshReader
+from indexer.engines.whoosh.storage import _SliceReader
 from indexer.ids import article_id
 from indexer.index import build_index
 from indexer.results import Query
@@ -31,7 +33,7 @@ def _articles(n: int):
 
 
 def test_leaf_cache_is_bounded_in_entries_and_documents():
-    cache = wh.LeafCache(entries=3, docs=10)
+    cache = LeafCache(entries=3, docs=10)
     assert cache.get("a", lambda: [1, 2, 3]) == [1, 2, 3]
     assert cache.get("a", lambda: ["never made"]) == [1, 2, 3]      # kept
     cache.get("b", lambda: list(range(6)))                          # 9 documents in all
@@ -78,7 +80,7 @@ def test_threads_share_one_commits_leaves_and_a_new_commit_starts_afresh(tmp_pat
                                                      st.integers(-5, 250), st.sampled_from([0, 1, 2])),
                                            max_size=12))
 def test_a_view_of_the_map_reads_as_a_copy_would(data, ops):
-    view, copy = wh._SliceReader(memoryview(data)), io.BytesIO(data)
+    view, copy = _SliceReader(memoryview(data)), io.BytesIO(data)
     for op, n, whence in ops:
         if op == "read":
             assert view.read(n) == copy.read(n)
@@ -90,18 +92,18 @@ def test_a_view_of_the_map_reads_as_a_copy_would(data, ops):
                 continue    # BytesIO refuses a negative position
             assert view.seek(target, whence) == copy.seek(target, whence)
         assert view.tell() == copy.tell()
-    assert list(wh._SliceReader(memoryview(data))) == list(io.BytesIO(data))
+    assert list(_SliceReader(memoryview(data))) == list(io.BytesIO(data))
 
 
 def test_a_threads_searcher_reads_the_index_from_its_map_not_a_copy(tmp_path):
     build_index(_articles(600), tmp_path, engine="whoosh")
     segment = max(tmp_path.glob("*.seg"), key=lambda f: f.stat().st_size)   # one compound segment
-    reader = wh.WhooshReader(tmp_path)
+    reader = WhooshReader(tmp_path)
     held, go = [], threading.Event()
 
     def search():
         snap = reader.snapshot()
-        held.append(snap.count(wh.p.Term("body_ng", "产教")))
+        held.append(snap.count(p.Term("body_ng", "产教")))
         go.wait()
 
     tracemalloc.start()
@@ -127,8 +129,8 @@ def test_a_searcher_opened_after_an_unseen_commit_does_not_share_the_older_colum
     from indexer import index as ix
     from indexer.documents import record
     build_index(_articles(10), tmp_path, engine="whoosh")
-    reader = wh.WhooshReader(tmp_path)
-    everything = wh.p.Everything()
+    reader = WhooshReader(tmp_path)
+    everything = p.Everything()
     before = reader.snapshot()                       # this thread: the first commit
     assert before.facet_counts(everything, ["department"])["department"] == {"教务处": 5, "团委": 5}
     writer = ix.engine_of(tmp_path).writer(tmp_path)

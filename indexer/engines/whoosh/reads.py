@@ -1,52 +1,30 @@
-"""The Whoosh engine (``whoosh-reloaded``): pure Python, nothing compiled on the
-server, for one college's few thousand articles a year.
-
-The same records as every engine (:mod:`indexer.documents`): the word fields
-with frequencies and the bigram fields with positions, both split on white
-space (the tokens arrive cut), so phrases are exact over positions; ``id``
-(unique, a column) to replace, get and list; ``published`` as a sortable number
-for ranges and dates; the facets as keyword columns; ``fold``, a column of an
-article's fold signature (:mod:`indexer.stories`), so that folding a page reads
-no stored document; ``stored``, the JSON of the displayed fields.
+"""Searching a Whoosh index: one searcher per thread and commit, the columns and
+the leaf results of a commit shared by all of them.
 
 Whoosh reads its postings in Python, so this module keeps what a request would
 otherwise read again and again per searcher (a searcher sees one commit): the
 facet, date and id columns as lists, the documents of each leaf node of a plan
 (a phrase, a term, a filter value) as sorted docnum lists, so counts and facets
 are set operations and a query's every match is never scored, only its best
-candidates are. Only this module knows Whoosh.
-"""
+candidates are."""
 from __future__ import annotations
 
 import heapq
-from itertools import accumulate
-from pickle import loads
-import importlib.metadata
 import json
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import columns as wcolumns
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh.codec import base as wcodec
-from whoosh.filedb.compound import CompoundStorage
-from whoosh.filedb.filestore import StorageError
-from whoosh.filedb.structfile import BufferFile
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Frequency, Positions
-from whoosh.index import LockError
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.system import _INT_SIZE, pack_uint
 
 from indexer import plan as p
-from indexer.documents import FACETS, GRAM_FIELDS as _GRAM_FIELDS, MULTI_VALUED, TEXT_FIELDS
-from indexer.engines.base import EngineBusy
+from indexer.documents import GRAM_FIELDS as _GRAM_FIELDS, MULTI_VALUED, TEXT_FIELDS
+from indexer.engines.whoosh.postings import _block_ids, _postings_blocks
+from indexer.engines.whoosh.schema import SEP
 from indexer.stories import Signature, from_columns
 
 #: what the searchers of one commit keep of the leaf results they have read, shared by
@@ -55,192 +33,6 @@ from indexer.stories import Signature, from_columns
 #: gigabytes at 20,000 articles)
 LEAF_CACHE = 4096
 LEAF_CACHE_DOCS = 4_000_000
-PEEK = 256          # bytes a look ahead copies: a block header is a few dozen
-_SEP = "\x1f"       # between the values of a multi-valued facet in its column
-_ANALYZER = SpaceSeparatedTokenizer()
-
-
-# -- reading a compound segment without copying it -----------------------------------
-class _SliceReader:
-    """A read-only file over a memoryview (one part of a segment's memory map)."""
-
-    def __init__(self, buf: memoryview) -> None:
-        self._buf, self._pos = buf, 0
-
-    def read(self, n: int | None = -1) -> bytes:
-        start = self._pos
-        end = len(self._buf) if n is None or n < 0 else min(len(self._buf), start + n)
-        self._pos = max(start, end)
-        return bytes(self._buf[start:end])
-
-    def peek(self, n: int = 1) -> bytes:
-        """What follows, without moving: at most ``PEEK`` bytes. With it C's
-        unpickler reads a posting block's header in two calls, not one per opcode
-        (Whoosh unpickles a header for every block of postings it visits)."""
-        return bytes(self._buf[self._pos:self._pos + max(1, min(n, PEEK))])
-
-    def readline(self, limit: int = -1) -> bytes:
-        rest = self._buf[self._pos:] if limit is None or limit < 0 else self._buf[self._pos:self._pos + limit]
-        data = bytes(rest)
-        cut = data.find(b"\n")
-        line = data if cut < 0 else data[:cut + 1]
-        self._pos += len(line)
-        return line
-
-    def __iter__(self):
-        while self._pos < len(self._buf):
-            yield self.readline()
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = (0, self._pos, len(self._buf))[whence]
-        self._pos = max(0, base + pos)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def close(self) -> None:
-        self._buf = memoryview(b"")
-
-
-class _ViewFile(BufferFile):
-    """Whoosh's in-memory file, over a view of the map instead of a copy of it."""
-
-    def __init__(self, buf: memoryview, name=None, onclose=None) -> None:
-        super().__init__(b"", name=name, onclose=onclose)
-        self._buf = buf
-        self.file = _SliceReader(buf)
-
-
-class _MappedCompoundStorage(CompoundStorage):
-    """A compound segment file whose parts are read straight from its memory map.
-    Whoosh's own copies each part it opens (the postings, the term index) into a
-    BytesIO, for every searcher: one searcher a thread, each held a private copy
-    of the whole index (2.7 GB at 20,000 articles with 8 threads)."""
-
-    def open_file(self, name, *args, **kwargs):
-        if self.is_closed:
-            raise StorageError("Storage was closed")
-        if not self._source:
-            return super().open_file(name, *args, **kwargs)
-        offset, length = self.range(name)
-        return _ViewFile(memoryview(self._source)[offset:offset + length], name=name)
-
-
-wcodec.CompoundStorage = _MappedCompoundStorage   # what Segment.open_compound_file opens
-
-
-class CutPositions(Positions):
-    """Positions of tokens that arrive cut, joined by spaces: the i-th token is at
-    position i (as in Whoosh's space tokenizer), read without a token object each."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        poses: dict[str, list[int]] = {}
-        get = poses.get
-        for i, t in enumerate(value.split()):
-            lst = get(t)
-            if lst is None:
-                poses[t] = [i]
-            else:
-                lst.append(i)
-        fb = self.field_boost
-        for w, poslist in poses.items():
-            yield (w, len(poslist), len(poslist) * fb, self.encode(poslist))
-
-
-    def decode_positions(self, valuestring):
-        # the encoding of Positions (a count, then pickled deltas), decoded without a Python loop
-        if not valuestring.endswith(b"."):
-            valuestring += b"."
-        return list(accumulate(loads(valuestring[_INT_SIZE:])))
-
-
-class CutFrequency(Frequency):
-    """Frequencies of tokens that arrive cut, joined by spaces."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        fb = self.field_boost
-        return ((w, n, n * fb, pack_uint(n)) for w, n in Counter(value.split()).items())
-
-
-def _text(positions: bool) -> TEXT:
-    field = TEXT(analyzer=_ANALYZER, phrase=positions)
-    field.format = CutPositions(field_boost=1.0) if positions else CutFrequency(field_boost=1.0)
-    return field
-
-
-def make_schema() -> Schema:
-    fields = {
-        "id": ID(unique=True, sortable=True),
-        "published": NUMERIC(numtype=int, bits=64, signed=True, sortable=True),
-        "stored": STORED(),
-        "fold": COLUMN(wcolumns.FixedBytesColumn(16, default=bytes(16))),
-    }
-    for name in TEXT_FIELDS:
-        fields[name] = _text(positions=False)
-        fields[name + "_ng"] = _text(positions=True)
-    for name in FACETS:
-        fields[name] = ID(sortable=True)
-    return Schema(**fields)
-
-
-def _fields(rec: dict) -> dict:
-    tkey, sim = rec["fold"]
-    out = {"id": rec["id"], "published": rec["published"], "stored": rec["stored"],
-           "fold": tkey.to_bytes(8, "big") + sim.to_bytes(8, "big")}
-    for name in TEXT_FIELDS:
-        out[name] = rec[name]
-        out[name + "_ng"] = rec[name + "_ng"]
-    for name, values in zip(FACETS, rec["facets"]):
-        out[name] = _SEP.join(values)   # several: one column value, split when read
-    return out
-
-
-class WhooshWriter:
-    """Changes wait in memory until the commit: every replaced id is deleted from
-    the committed segments, then the latest record of each is added, so an
-    article changed twice in one batch is there once."""
-
-    def __init__(self, ix, wait: float) -> None:
-        self._ix, self._wait = ix, wait
-        self._w = None
-        self._open()
-        self._pending: dict[str, dict | None] = {}
-
-    def _open(self) -> None:
-        try:
-            self._w = self._ix.writer(timeout=self._wait, delay=0.2)
-        except LockError as exc:
-            raise EngineBusy(f"another process is writing the Whoosh index ({exc})") from None
-
-    def replace(self, article_id: str, rec: dict | None) -> None:
-        self._pending.pop(article_id, None)   # the latest change of an id is the one applied
-        self._pending[article_id] = rec
-
-    def add(self, rec: dict) -> None:
-        self._w.add_document(**_fields(rec))
-
-    def commit(self) -> None:
-        for aid, rec in self._pending.items():
-            self._w.delete_by_term("id", aid)
-        for rec in self._pending.values():
-            if rec is not None:
-                self._w.add_document(**_fields(rec))
-        self._pending = {}
-        self._w.commit()
-        self._w = None
-        self._open()   # the next batch's writer; the lock is held throughout
-
-    def rollback(self) -> None:
-        self._pending = {}
-        if self._w is not None:
-            self._w.cancel()
-            self._w = None
-
-    def close(self) -> None:
-        if self._w is not None:
-            self._w.cancel()
-            self._w = None
 
 
 class LeafCache:
@@ -295,7 +87,7 @@ class WhooshSnapshot:
             elif name != "published":
                 col = [v.decode("utf-8") if isinstance(v, bytes) else v for v in col]
             if name in MULTI_VALUED:
-                col = [tuple(v.split(_SEP)) for v in col]
+                col = [tuple(v.split(SEP)) for v in col]
             self._columns[name] = col
         return col
 
@@ -592,54 +384,6 @@ class WhooshSnapshot:
         for text, n in df.items():
             yield (text.decode("utf-8") if isinstance(text, bytes) else text), n
 
-
-def _postings_blocks(reader, field: str, text: str):
-    """(ids, weights) of a term's postings in one segment, block by block
-    (Whoosh's W3 codec keeps them as arrays per block; reading them whole is
-    much cheaper than a call per posting), deleted documents left out."""
-    try:
-        m = reader.postings(field, text)
-    except TermNotFound:
-        return
-    deleted = reader.deleted_docs_set if reader.has_deletions() else None
-    leaf = m.child if isinstance(m, FilterMatcher) else m
-    if isinstance(leaf, W3LeafMatcher):
-        while leaf.is_active():
-            ids, weights = _block_ids(leaf), _block_weights(leaf)
-            if deleted:
-                kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
-                ids, weights = [d for d, _ in kept], [w for _, w in kept]
-            yield ids, weights
-            leaf._next_block()
-        return
-    ids, weights = [], []
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    yield ids, weights
-
-
-def _block_ids(leaf: W3LeafMatcher):
-    """The document numbers of the leaf's current block, the deltas Whoosh stores
-    summed in C (its own ``_read_ids`` sums them in a Python generator)."""
-    if leaf._data is None:
-        leaf._read_data()
-    ids = leaf._data[0]
-    return ids if leaf._byteids else list(accumulate(ids))
-
-
-def _block_weights(leaf: W3LeafMatcher):
-    """The weights of the leaf's current block (one value for the whole block when
-    Whoosh stored them so)."""
-    if leaf._data is None:
-        leaf._read_data()
-    weights = leaf._data[1]
-    if weights is None or isinstance(weights, float):
-        return [1.0 if weights is None else weights] * leaf._blocklength
-    return weights
-
-
 def _pattern_query(field: str, x: p.Pattern):
     if x.open_before:
         return wq.Wildcard(field, "*" + x.text + ("*" if x.open_after else ""))
@@ -694,70 +438,3 @@ class WhooshReader:
         if state is not None:
             state[1].close()
             self._local.state = None
-
-
-class WhooshEngine:
-    name = "whoosh"
-    #: a large build's records come from one process: Whoosh's writer processes take the cores
-    writes_in_parallel = True
-    schema_version = "w2"   # w1: cut tokens, multi-valued column; w2: the fold column
-
-    def library_version(self) -> str:
-        return importlib.metadata.version("whoosh-reloaded")
-
-    def create(self, path: Path) -> None:
-        windex.create_in(str(path), make_schema())
-
-    def exists(self, path: Path) -> bool:
-        try:
-            return Path(path).is_dir() and windex.exists_in(str(path))
-        except (OSError, ValueError):
-            return False
-
-    def writer(self, path: Path, heap_mb: int = 128, wait: float = 60.0) -> WhooshWriter:
-        return WhooshWriter(windex.open_dir(str(path)), wait)
-
-    def build(self, path: Path, records: Iterable[dict], procs: int = 1) -> int:
-        """With ``procs`` > 1, Whoosh's own multi-process writer: each process writes
-        a segment of its share of the records, kept as they are (no final merge)."""
-        ix = windex.open_dir(str(path))
-        parallel = {"procs": procs, "multisegment": True, "batchsize": 50} if procs > 1 else {}
-        try:
-            w = ix.writer(timeout=60.0, delay=0.2, limitmb=256 // max(procs, 1), **parallel)
-        except LockError as exc:
-            raise EngineBusy(str(exc)) from None
-        n = 0
-        tasks = list(getattr(w, "tasks", ()))   # the writer's processes, once started
-        try:
-            for rec in records:
-                w.add_document(**_fields(rec))
-                n += 1
-                if procs > 1 and n % 50 == 0:
-                    _check_writers(w)
-            if procs > 1:
-                _check_writers(w)
-            w.commit()
-        except BaseException:
-            # Whoosh's own cancel only flags its processes in this one: they would
-            # wait on their queue for ever (and this process with them, at exit)
-            for task in {*tasks, *getattr(w, "tasks", ())}:
-                if task.is_alive():
-                    task.terminate()
-                task.join(5)
-            w.cancel()
-            raise
-        return n
-
-    def open(self, path: Path) -> WhooshReader:
-        return WhooshReader(path)
-
-
-def _check_writers(w) -> None:
-    """Fail the build, rather than wait for ever, when a writer process has died."""
-    dead = [t for t in getattr(w, "tasks", ()) if not t.is_alive()]
-    if dead:
-        raise RuntimeError(f"a Whoosh writer process died (exit code {dead[0].exitcode}) during the build; "
-                           "nothing was switched to: run `news-indexer reindex` again")
-
-
-ENGINE = WhooshEngine()
