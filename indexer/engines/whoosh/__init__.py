@@ -22,13 +22,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh.index import LockError
 
-from indexer.engines.base import EngineBusy
-from indexer.engines.whoosh import storage   # noqa: F401  (segment parts read from their memory map)
+from indexer.engines.whoosh import bulk, storage   # noqa: F401  (segment parts read from their memory map)
 from indexer.engines.whoosh.reads import WhooshReader
 # the formats by the names the schemas of indexes written before the split pickled
-from indexer.engines.whoosh.schema import CutFrequency, CutPositions, fields_of, make_schema   # noqa: F401
+from indexer.engines.whoosh.schema import CutFrequency, CutPositions, make_schema   # noqa: F401
 from indexer.engines.whoosh.writes import WhooshWriter
 
 
@@ -54,46 +52,10 @@ class WhooshEngine:
         return WhooshWriter(windex.open_dir(str(path)), wait)
 
     def build(self, path: Path, records: Iterable[dict], procs: int = 1) -> int:
-        """With ``procs`` > 1, Whoosh's own multi-process writer: each process writes
-        a segment of its share of the records, kept as they are (no final merge)."""
-        ix = windex.open_dir(str(path))
-        parallel = {"procs": procs, "multisegment": True, "batchsize": 50} if procs > 1 else {}
-        try:
-            w = ix.writer(timeout=60.0, delay=0.2, limitmb=256 // max(procs, 1), **parallel)
-        except LockError as exc:
-            raise EngineBusy(str(exc)) from None
-        n = 0
-        tasks = list(getattr(w, "tasks", ()))   # the writer's processes, once started
-        try:
-            for rec in records:
-                w.add_document(**fields_of(rec))
-                n += 1
-                if procs > 1 and n % 50 == 0:
-                    _check_writers(w)
-            if procs > 1:
-                _check_writers(w)
-            w.commit()
-        except BaseException:
-            # Whoosh's own cancel only flags its processes in this one: they would
-            # wait on their queue for ever (and this process with them, at exit)
-            for task in {*tasks, *getattr(w, "tasks", ())}:
-                if task.is_alive():
-                    task.terminate()
-                task.join(5)
-            w.cancel()
-            raise
-        return n
+        return bulk.build(windex.open_dir(str(path)), records, procs)
 
     def open(self, path: Path) -> WhooshReader:
         return WhooshReader(path)
-
-
-def _check_writers(w) -> None:
-    """Fail the build, rather than wait for ever, when a writer process has died."""
-    dead = [t for t in getattr(w, "tasks", ()) if not t.is_alive()]
-    if dead:
-        raise RuntimeError(f"a Whoosh writer process died (exit code {dead[0].exitcode}) during the build; "
-                           "nothing was switched to: run `news-indexer reindex` again")
 
 
 ENGINE = WhooshEngine()

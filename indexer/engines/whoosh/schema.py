@@ -23,18 +23,27 @@ class CutPositions(Positions):
     position i (as in Whoosh's space tokenizer), read without a token object each."""
 
     def word_values(self, value, analyzer, **kwargs):
-        poses: dict[str, list[int]] = {}
-        get = poses.get
-        for i, t in enumerate(value.split()):
-            lst = get(t)
-            if lst is None:
-                poses[t] = [i]
-            else:
-                lst.append(i)
         fb = self.field_boost
-        for w, poslist in poses.items():
+        for w, poslist in _positions(value).items():
             yield (w, len(poslist), len(poslist) * fb, self.encode(poslist))
 
+    def postings(self, value: str):
+        """(btext, freq, weight, vbytes) of each token, as ``field.index`` gives them,
+        with the encoding of a single position made once (most bigrams of an article
+        stand in it once)."""
+        fb, encode, single = self.field_boost, self.encode, _SINGLE
+        for w, poslist in _positions(value).items():
+            n = len(poslist)
+            if n == 1:
+                at = poslist[0]
+                vbytes = single.get(at)
+                if vbytes is None:
+                    vbytes = encode(poslist)
+                    if at < _SINGLE_MAX:
+                        single[at] = vbytes
+            else:
+                vbytes = encode(poslist)
+            yield w.encode("utf-8"), n, n * fb, vbytes
 
     def decode_positions(self, valuestring):
         # the encoding of Positions (a count, then pickled deltas), decoded without a Python loop
@@ -43,12 +52,37 @@ class CutPositions(Positions):
         return list(accumulate(loads(valuestring[_INT_SIZE:])))
 
 
+_SINGLE: dict[int, bytes] = {}   # position → the encoding of that one position
+_SINGLE_MAX = 1 << 16
+
+
+def _positions(value: str) -> dict[str, list[int]]:
+    poses: dict[str, list[int]] = {}
+    get = poses.get
+    for i, t in enumerate(value.split()):
+        lst = get(t)
+        if lst is None:
+            poses[t] = [i]
+        else:
+            lst.append(i)
+    return poses
+
+
 class CutFrequency(Frequency):
     """Frequencies of tokens that arrive cut, joined by spaces."""
 
     def word_values(self, value, analyzer, **kwargs):
         fb = self.field_boost
         return ((w, n, n * fb, pack_uint(n)) for w, n in Counter(value.split()).items())
+
+    def postings(self, value: str):
+        """(btext, freq, weight, vbytes) of each token, as ``field.index`` gives them."""
+        fb = self.field_boost
+        return ((w.encode("utf-8"), n, n * fb, _FREQ.get(n) or pack_uint(n))
+                for w, n in Counter(value.split()).items())
+
+
+_FREQ = {n: pack_uint(n) for n in range(1, 256)}
 
 
 def _text(positions: bool) -> TEXT:

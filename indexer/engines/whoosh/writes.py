@@ -4,6 +4,7 @@ from __future__ import annotations
 from whoosh.index import LockError
 
 from indexer.engines.base import EngineBusy
+from indexer.engines.whoosh.bulk import BulkSegmentWriter
 from indexer.engines.whoosh.schema import fields_of
 
 
@@ -20,7 +21,7 @@ class WhooshWriter:
 
     def _open(self) -> None:
         try:
-            self._w = self._ix.writer(timeout=self._wait, delay=0.2)
+            self._w = BulkSegmentWriter(self._ix, timeout=self._wait, delay=0.2)
         except LockError as exc:
             raise EngineBusy(f"another process is writing the Whoosh index ({exc})") from None
 
