@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir is None:
         tmp = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
     data_dir = args.data_dir or tmp / "data"
-    workdir = (args.data_dir or tmp) / "cluster"
+    # beside the data directory, never in it: a corpus made afresh empties that directory,
+    # and with it the running nodes' data
+    workdir = data_dir.with_name(data_dir.name + "-cluster")
     t0 = time.perf_counter()
     try:
         out = run(args.n, data_dir, workdir, opt, args.nodes, args.heap_mb)

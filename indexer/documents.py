@@ -142,6 +142,14 @@ def words_text(text: str) -> str:
     return " ".join(" ".join([w] * c) if c > 1 else w for w, c in word_counts(text).items())
 
 
+#: the one token of a text field with no text (an article without a body or without
+#: attachments): Lucene counts only the documents holding a field for its BM25
+#: statistics (the idf's document count, the average length), tantivy and Whoosh every
+#: document, so without it the engines' scores part wherever a field is empty. A
+#: private-use character: no text of an article nor any query holds it.
+EMPTY = "\ue000"
+
+
 def tokenise(doc: dict) -> dict:
     """A plain, picklable record of everything an engine indexes of ``doc``
     (:func:`to_document`): made in worker processes. The stored document gains
@@ -154,8 +162,8 @@ def tokenise(doc: dict) -> dict:
     return {"key": key_of(doc["id"]), "id": doc["id"], "published": seconds(doc.get("published")),
             "fold": to_columns(signature(stored)),
             "facets": [doc[n] if isinstance(doc[n], list) else [doc[n]] for n in FACETS],
-            **{name: words_text(doc.get(name, "")) for name in TEXT_FIELDS},
-            **{name + "_ng": " ".join(grams[name]) for name in TEXT_FIELDS},
+            **{name: words_text(doc.get(name, "")) or EMPTY for name in TEXT_FIELDS},
+            **{name + "_ng": " ".join(grams[name]) or EMPTY for name in TEXT_FIELDS},
             "stored": json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
 
 
