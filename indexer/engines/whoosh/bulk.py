@@ -104,20 +104,10 @@ class TermPool:
         """One posting (fieldname, btext, docnum, weight, vbytes), as Whoosh adds
         those of the segments it merges into a new one."""
         fieldname, btext, docnum, weight, vbytes = item
-        terms = self._terms(fieldname)
-        post = terms.get(btext)
-        if post is None:
-            post = terms[btext] = self._new(fieldname)
-        elif post[0] and docnum < post[0][-1]:
+        post = self._fields.get(fieldname, {}).get(btext)
+        if post is not None and post[0] and docnum < post[0][-1]:
             self._disordered.add((fieldname, btext))
-        post[0].append(docnum)
-        post[1].append(weight)
-        if vbytes:
-            if self._fixed.get(fieldname):
-                post[2] += vbytes
-            else:
-                post[2].append(vbytes)
-        self._grow(_POSTING_BYTES + _OBJECT_BYTES + len(vbytes or b""))
+        self.add_field(fieldname, docnum, ((btext, 0, weight, vbytes),))
 
     def _grow(self, nbytes: int) -> None:
         self._size += nbytes
@@ -209,7 +199,8 @@ class BulkSegmentWriter(SegmentWriter):
 
     def add_document(self, **fields):
         if any(name.startswith("_") for name in fields):
-            return self._add_document_slowly(fields)   # boosts and custom stored values
+            # boosts and custom stored values: Whoosh's own path, its postings added one by one
+            return SegmentWriter.add_document(self, **fields)
         self._check_state()
         schema, perdoc, docnum = self.schema, self.perdocwriter, self.docnum
         names = sorted(fields)
@@ -240,10 +231,6 @@ class BulkSegmentWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
-
-    def _add_document_slowly(self, fields: dict) -> None:
-        """Whoosh's own path, its postings read into the pool one by one."""
-        SegmentWriter.add_document(self, **fields)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -286,12 +273,11 @@ def write_terms(fieldwriter, schema, terms, lengths: _Lengths) -> None:
             fieldwriter.start_field(fieldname, schema[fieldname])
             lens = lengths.of(fieldname)
             fixed = schema[fieldname].format.fixed_value_size()
-        fieldwriter.start_term(btext)
-        pw = fieldwriter._postwriter
-        if pw._inlinelimit > 1:
-            raise TypeError("the bulk writer writes no inlined postings")
-        if pw.__dict__.get("_write_block") is None:        # a new postings writer for each field
+            pw = fieldwriter._postwriter                   # a new postings writer for each field
+            if pw._inlinelimit > 1:
+                raise TypeError("the bulk writer writes no inlined postings")
             pw._write_block = _block_writer(pw)
+        fieldwriter.start_term(btext)
         limit, n = pw._blocklimit, len(ids)
         for start in range(0, n, limit):
             end = min(n, start + limit)

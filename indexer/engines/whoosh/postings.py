@@ -10,7 +10,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 
-def _postings_blocks(reader, field: str, text: str):
+def postings_blocks(reader, field: str, text: str):
     """(ids, weights) of a term's postings in one segment, block by block
     (Whoosh's W3 codec keeps them as arrays per block; reading them whole is
     much cheaper than a call per posting), deleted documents left out."""
@@ -22,7 +22,7 @@ def _postings_blocks(reader, field: str, text: str):
     leaf = m.child if isinstance(m, FilterMatcher) else m
     if isinstance(leaf, W3LeafMatcher):
         while leaf.is_active():
-            ids, weights = _block_ids(leaf), _block_weights(leaf)
+            ids, weights = block_ids(leaf), block_weights(leaf)
             if deleted:
                 kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
                 ids, weights = [d for d, _ in kept], [w for _, w in kept]
@@ -37,7 +37,7 @@ def _postings_blocks(reader, field: str, text: str):
     yield ids, weights
 
 
-def _block_ids(leaf: W3LeafMatcher):
+def block_ids(leaf: W3LeafMatcher):
     """The document numbers of the leaf's current block, the deltas Whoosh stores
     summed in C (its own ``_read_ids`` sums them in a Python generator)."""
     if leaf._data is None:
@@ -46,7 +46,7 @@ def _block_ids(leaf: W3LeafMatcher):
     return ids if leaf._byteids else list(accumulate(ids))
 
 
-def _block_weights(leaf: W3LeafMatcher):
+def block_weights(leaf: W3LeafMatcher):
     """The weights of the leaf's current block (one value for the whole block when
     Whoosh stored them so)."""
     if leaf._data is None:

@@ -23,7 +23,7 @@ from whoosh.reading import TermNotFound
 
 from indexer import plan as p
 from indexer.documents import GRAM_FIELDS as _GRAM_FIELDS, MULTI_VALUED, TEXT_FIELDS
-from indexer.engines.whoosh.postings import _block_ids, _postings_blocks
+from indexer.engines.whoosh.postings import block_ids, postings_blocks
 from indexer.engines.whoosh.schema import SEP
 from indexer.stories import Signature, from_columns
 
@@ -229,7 +229,7 @@ class WhooshSnapshot:
                     m.next()
                 continue
             while leaf.is_active():
-                ids = _block_ids(leaf)
+                ids = block_ids(leaf)
                 if ids[-1] >= first and not local.isdisjoint(ids):
                     leaf._read_values()
                     values = leaf._values
@@ -259,7 +259,7 @@ class WhooshSnapshot:
         if not self._s.doc_count_all():
             return out   # an index with no segment yet
         for sub, offset in self._s.leaf_searchers():
-            for ids, weights in _postings_blocks(sub.reader(), field, text):
+            for ids, weights in postings_blocks(sub.reader(), field, text):
                 out.update(zip(map(offset.__add__, ids) if offset else ids, weights))
         return out
 
