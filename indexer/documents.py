@@ -47,6 +47,7 @@ FACETS = ("department", "year", "column", "site")
 MULTI_VALUED = frozenset({"column"})
 TEXT_FIELDS = ("title", "body", "attach")   # each with its gram field, name + "_ng"
 GRAM_FIELDS = tuple(name + "_ng" for name in TEXT_FIELDS)
+VOCABULARY_FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from
 NO_DATE = -1               # ``published`` of an article without a date: before every dated one
 _EPOCH = datetime(1, 1, 1)
 _U64 = 1 << 64

@@ -26,10 +26,11 @@ from itertools import islice
 from pathlib import Path
 
 from indexer.didyoumean import PER_KEY, Entry, kind_of, sound_key
+from indexer.documents import VOCABULARY_FIELDS
 
 FILE = "vocabulary.sqlite"
 FORMAT = 1
-FIELDS = ("body", "body_ng")   # what "did you mean" draws its words from
+FIELDS = VOCABULARY_FIELDS
 MIN_DF = 2
 REFRESH_AGE = 600.0    # seconds: a commit this soon after the last build ...
 REFRESH_SHARE = 0.01   # ... changing fewer than this share of the articles keeps the file

@@ -296,6 +296,7 @@ def test_sync_applies_new_changed_and_removed_articles(os_env, tmp_path):
                                                         if f"修订版本{rnd}号" in a.body}
             assert e.match_ids('"新闻s"') >= {article_id(u) for u in live if "新闻s" in live[u].title}
             assert e.get(article_id(one)).title == live[one].title
+            _counted_terms_are_the_index_own(index_path(data).resolve())
         assert sync(store, data).commits == 0             # nothing new: nothing sent
         # the same store synced into tantivy answers alike
         sync(store, tdata, engine="tantivy")
@@ -319,6 +320,23 @@ def test_sync_applies_new_changed_and_removed_articles(os_env, tmp_path):
         assert sorted(e.article_ids()) == sorted(article_id(u) for u in live)
         t.close()
         e.close()
+
+
+def _counted_terms_are_the_index_own(gen: Path) -> None:
+    """The document frequencies the writers keep (``terms.sqlite``) equal those the
+    cluster counts itself over the field's fielddata (the live documents)."""
+    from indexer import plan
+    from indexer.engines.opensearch import ENGINE, counts
+    assert counts.exists(gen)
+    reader = ENGINE.open(gen)
+    try:
+        snap = reader.snapshot()
+        for f in counts.COUNTED:
+            kept = dict(counts.terms(gen, f))
+            assert kept == dict(snap._composite(plan.Everything(), f)), f
+            assert kept and dict(snap.terms(f)) == kept
+    finally:
+        reader.close()
 
 
 # -- 3. faults ------------------------------------------------------------------------------------

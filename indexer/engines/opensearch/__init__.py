@@ -1,6 +1,7 @@
 """The OpenSearch engine: the index lives in an OpenSearch cluster (2.x), reached
-through ``opensearch-py``; a generation directory holds only ``opensearch.json``,
-which names the cluster index, so a reader and a writer find it again.
+through ``opensearch-py``; a generation directory holds ``opensearch.json``,
+which names the cluster index, so a reader and a writer find it again, and
+``terms.sqlite``, the document frequencies "did you mean" draws from (:mod:`.counts`).
 
 The same records as every engine (:mod:`indexer.documents`), under a mapping for
 tokens that arrive cut: the bigram fields (``*_ng``) as ``text`` with positions
@@ -35,7 +36,8 @@ default), ``_PREFIX`` (index names, ``college-news``), ``_SHARDS`` (3),
 ``_RETRIES`` (other nodes a failed request is tried on, 3), ``_RETRY_WAIT``
 (seconds a search is asked again while the cluster moves shards, 5). Only
 this package knows OpenSearch: :mod:`.settings` (where the cluster is),
-:mod:`.calls` (asking it again), :mod:`.mapping`, :mod:`.writes`, :mod:`.reads`.
+:mod:`.calls` (asking it again), :mod:`.mapping`, :mod:`.writes`, :mod:`.reads`,
+:mod:`.counts`.
 """
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ from pathlib import Path
 from opensearchpy import OpenSearch
 
 from indexer.engines.base import EngineUnavailable
+from indexer.engines.opensearch import counts
 from indexer.engines.opensearch.calls import OpenSearchError, call
 from indexer.engines.opensearch.mapping import index_settings, mapping
 from indexer.engines.opensearch.reads import OpenSearchReader
@@ -100,6 +103,7 @@ class OpenSearchEngine:
             tmp = path / (STATE_FILE + ".tmp")
             tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
             os.replace(tmp, path / STATE_FILE)
+            counts.write(path, counts.Tally())   # an empty index: no terms; its writers count from here
         finally:
             es.close()
 
@@ -149,10 +153,17 @@ class OpenSearchEngine:
         n = 0
         ids: set[str] = set()
 
+        tally: counts.Tally | None = counts.Tally()
+
         def changes():
-            nonlocal n
+            nonlocal n, tally
             for rec in records:
                 n += 1
+                if tally is not None:
+                    if rec["id"] in ids:
+                        tally = None   # an id sent twice: its first version's terms are not known
+                    else:
+                        tally.add(counts.record_terms(rec))
                 ids.add(rec["id"])
                 yield rec["id"], rec
 
@@ -170,6 +181,10 @@ class OpenSearchEngine:
             got = int(call(es.count, index=name, what="count")["count"])
             if got != len(ids):
                 raise OpenSearchError(f"the OpenSearch index {name} holds {got} documents, not the {len(ids)} sent")
+            if tally is not None:
+                counts.write(path, tally)
+            else:
+                counts.path(path).unlink(missing_ok=True)
         finally:
             es.close()
             lock.release()

@@ -11,6 +11,7 @@ from opensearchpy import exceptions as osx
 
 from indexer import plan as p
 from indexer.engines.base import EngineUnavailable
+from indexer.engines.opensearch import counts
 from indexer.engines.opensearch.calls import OpenSearchError, call, reason, too_many_clauses
 from indexer.engines.opensearch.mapping import PAGE, TOKEN_FIELDS, unsigned
 from indexer.engines.opensearch.settings import connect
@@ -366,9 +367,13 @@ class OpenSearchSnapshot:
         return article_id if article_id in self._stored else None
 
     def terms(self, field: str):
-        """(term, document frequency) of every term of ``field``, sorted: a
+        """(term, document frequency) of every term of ``field``, sorted: for the
+        fields the writers count, their file (:mod:`.counts`); for any other, a
         composite aggregation, :data:`VOCAB_PAGE` terms a request, over the
         field's fielddata (loaded into the nodes' heap for it, and let go after)."""
+        if field in counts.COUNTED and counts.exists(self._r.path):
+            yield from counts.terms(self._r.path, field)
+            return
         try:
             yield from self._composite(p.Everything(), field)
         finally:

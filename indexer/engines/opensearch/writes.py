@@ -1,5 +1,6 @@
 """Writing: bulk requests of the buffered changes, every item checked and a
-refused one sent again, then a refresh; one writer a generation (a file lock)."""
+refused one sent again, then a refresh; one writer a generation (a file lock);
+the counted fields' document frequencies kept up (:mod:`.counts`)."""
 from __future__ import annotations
 
 import fcntl
@@ -12,6 +13,7 @@ from pathlib import Path
 from opensearchpy import OpenSearch
 
 from indexer.engines.base import EngineBusy, EngineUnavailable
+from indexer.engines.opensearch import counts
 from indexer.engines.opensearch.calls import TRANSIENT, OpenSearchError, call
 from indexer.engines.opensearch.mapping import to_source
 from indexer.engines.opensearch.settings import connect
@@ -116,6 +118,18 @@ class FileLock:
             self._fd = None
 
 
+def stored_versions(es: OpenSearch, index: str, ids: list[str]) -> Iterator[tuple[str, dict]]:
+    """(id, the stored fields the counted terms are cut from) of the ids the index holds."""
+    for i in range(0, len(ids), BULK_DOCS):
+        res = call(es.mget, index=index, body={"ids": ids[i:i + BULK_DOCS]}, what="get",
+                   params={"_source_includes": ",".join("stored." + f for f in counts.SOURCES)})
+        for d in res["docs"]:
+            if d.get("error"):
+                raise OpenSearchError(f"OpenSearch could not get {d.get('_id')}: {d['error']}")
+            if d.get("found"):
+                yield d["_id"], (d.get("_source") or {}).get("stored") or {}
+
+
 class OpenSearchWriter:
     """Changes wait in memory (the latest of each id) until the commit sends them."""
 
@@ -126,7 +140,11 @@ class OpenSearchWriter:
         except BaseException:
             self._lock.release()
             raise
+        self._gen = Path(path)
         self._pending: dict[str, dict | None] = {}
+        #: the counted terms of the versions the pending changes replace, read before
+        #: the first try to send them (a failed commit's retry must not read its own writes)
+        self._replaced: dict[str, dict[str, set[str]] | None] = {}
 
     def replace(self, article_id: str, rec: dict | None) -> None:
         self._pending.pop(article_id, None)
@@ -138,17 +156,34 @@ class OpenSearchWriter:
     def commit(self) -> None:
         """Send every change, check every item, refresh. Raises on any failure
         (the changes are then kept for another ``commit`` or a ``rollback``)."""
+        tally = self._tally() if self._pending and counts.exists(self._gen) else None
         if self._pending:
             for chunk in chunks(actions(self._index, self._pending.items())):
                 send(self._es, chunk)
         refresh(self._es, self._index)
-        self._pending = {}
+        if tally is not None:
+            counts.apply(self._gen, tally)
+        self._pending, self._replaced = {}, {}
+
+    def _tally(self) -> counts.Tally:
+        """The pending changes' effect on the document frequencies."""
+        unread = [aid for aid in self._pending if aid not in self._replaced]
+        found = dict(stored_versions(self._es, self._index, unread))
+        for aid in unread:
+            self._replaced[aid] = counts.stored_terms(found[aid]) if aid in found else None
+        tally = counts.Tally()
+        for aid, rec in self._pending.items():
+            if self._replaced[aid] is not None:
+                tally.take(self._replaced[aid])
+            if rec is not None:
+                tally.add(counts.record_terms(rec))
+        return tally
 
     def rollback(self) -> None:
-        self._pending = {}
+        self._pending, self._replaced = {}, {}
 
     def close(self) -> None:
-        self._pending = {}
+        self._pending, self._replaced = {}, {}
         self._lock.release()
         self._es.close()
 
