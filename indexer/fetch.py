@@ -31,8 +31,10 @@ Rules:
   during this run (error ``robots-unreachable``). At most 512 KiB of it is read.
   ``Crawl-delay`` for our user agent is honoured when it is larger than the
   configured delay (capped by ``max_crawl_delay``).
-* **Politeness**: request *starts* to one host are at least ``delay`` seconds
-  apart (or Crawl-delay), and requests to one host are serialised; different
+* **Politeness**: requests to one host reach it at least ``delay`` seconds
+  apart (or Crawl-delay): each starts a delay after the previous one started
+  and after its answer began to arrive (so a request slowed on its way cannot
+  arrive just before the next); requests to one host are serialised; different
   hosts may be fetched at the same time from threads (:meth:`Fetcher.fetch_many`).
   Back-off waits and ``Retry-After`` waits push back the host's next slot, so
   they hold for every thread.
@@ -381,13 +383,18 @@ class Fetcher:
                 self._sleep(host.next_start - now)
                 now = self._clock()
             start = max(now, host.next_start)
-            host.next_start = start + max(self.delay, host.crawl_delay)
+            gap = max(self.delay, host.crawl_delay)
+            host.next_start = start + gap
             deadline = now + self.max_time
             try:
                 resp = self._session().get(url, headers=headers, stream=True, allow_redirects=False,
                                            timeout=(self.timeout, self.timeout))
             except Exception as exc:  # noqa: BLE001 - sorted into codes below; unknown ones re-raised
                 return _exchange_for_error(exc, url, self.timeout)
+            finally:
+                # the host has had this request by now (its answer has begun): the next
+                # one reaches it at least a delay later, however slowly this one travelled
+                host.next_start = max(host.next_start, self._clock() + gap)
             try:
                 ex = _Exchange(status=resp.status_code, reason=resp.reason or "", headers=resp.headers)
                 if not 200 <= resp.status_code < 300:
