@@ -555,13 +555,17 @@ class SearchEngine:
             groups.setdefault(own if own in filters else None, []).append(name)
         out: dict[str, list] = {}
         total = None
+        todo = []
         for skip, names in groups.items():
             used = {n: f for n, f in filters.items() if n != skip}
             key = keyed(used, "agg")     # the facets counted over these matches so far
             counts = (self._facet_cache.get(key) if key is not None else None) or {}
-            missing = [n for n in names if n not in counts]
+            todo.append((skip, names, used, key, counts, [n for n in names if n not in counts]))
+        asked = iter(_count_groups(snap, required, [(list(used.values()), missing)
+                                                    for _, _, used, _, _, missing in todo if missing]))
+        for skip, names, used, key, counts, missing in todo:
             if missing:
-                counts = {**counts, **snap.facet_counts(plan.all_of([required] + list(used.values())), missing)}
+                counts = {**counts, **next(asked)}
                 self._keep(key, counts)
             for n in names:
                 out[n] = hitmaker.facet_values(n, counts[n])
@@ -583,6 +587,15 @@ class SearchEngine:
         if len(self._facet_cache) >= FACET_CACHE:
             self._facet_cache = {}
         self._facet_cache[key] = value
+
+
+def _count_groups(snap: Snapshot, required, asks: list[tuple[list, list[str]]]) -> list[dict]:
+    """For each (filters, facet names) of ``asks``: the facets' counts over the
+    matches of ``required`` passing those filters. An engine whose every pass is a
+    request (``facet_groups``) counts them all in one; any other, one pass each."""
+    if len(asks) > 1 and hasattr(snap, "facet_groups"):
+        return snap.facet_groups(required, asks)
+    return [snap.facet_counts(plan.all_of([required] + extra), names) for extra, names in asks]
 
 
 def _facet_key(cache: tuple, filters: dict) -> tuple:

@@ -185,6 +185,16 @@ def test_opensearch_answers_like_tantivy(os_env, tmp_path):
                 for page in (1, 2):
                     assert_agree(engines, replace(q, sort="date", page=page))
         assert seen == set(range(8))
+        # several groups of filters counted in one request, as each alone
+        from indexer import plan
+        snap = engines["opensearch"]._snap()
+        f = plan.filters(Query(departments=("教务处", "学生处"), date_from=date(2021, 1, 1), columns=("通知公告",)))
+        required = plan.Everything()
+        groups = [([f["department"], f["column"]], ["year"]), ([], ["site", "department"]),
+                  ([f["column"], f["date"]], ["department", "column"])]
+        together = snap.facet_groups(required, groups)
+        assert together == [snap.facet_counts(plan.all_of([required] + extra), names) for extra, names in groups]
+        assert all(together) and together[0] != together[2]
         # the mixed clauses found what they should, the one with too many grams too
         ids = engines["opensearch"].match_ids('"5G中国"')
         assert {article_id("http://h/5g"), article_id("http://h/many")} <= ids

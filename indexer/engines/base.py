@@ -86,6 +86,9 @@ class Snapshot(Protocol):
     # once (the facets are then counted while the page is ranked, on a large
     # index); ``round_trips = True`` when each pass is a request to a service
     # (overlapped at any size).
+    # Optional: ``facet_groups(required, [(filter nodes, names), ...])``, each
+    # group's ``facet_counts`` over ``required``'s matches passing its filters, all
+    # in one pass (without it, one ``facet_counts`` a group).
     # Optional: ``date_keys(refs, oldest)``, the numbers ``newest``/``oldest``
     # ordered the refs by when the engine orders articles of one date by more
     # than ``published`` (without it, ``published`` is the order).

@@ -288,6 +288,31 @@ class OpenSearchSnapshot:
                 out[n] = {b["key"]: int(b["doc_count"]) for b in agg["buckets"]}
         return out
 
+    def facet_groups(self, required, groups):
+        """:meth:`facet_counts` of ``required`` and each group's filters, for every
+        group at once: one search of ``required`` whose aggregations each count
+        the matches passing one group's filters (one request fanned out to the
+        shards, not one a group)."""
+        aggs: dict = {}
+        for i, (extra, names) in enumerate(groups):
+            terms = {n: {"terms": {"field": n, "size": TERMS_SIZE, "min_doc_count": 1}} for n in names}
+            if extra:
+                aggs[f"g{i}"] = {"filter": {"bool": {"filter": [self.query(x) for x in extra]}}, "aggs": terms}
+            else:
+                aggs.update({f"g{i}:{n}": t for n, t in terms.items()})
+        res = self._search(required, {"size": 0, "track_total_hits": False, "aggs": aggs})["aggregations"]
+        out = []
+        for i, (extra, names) in enumerate(groups):
+            counts = {}
+            for n in names:
+                agg = res[f"g{i}"][n] if extra else res[f"g{i}:{n}"]
+                if agg.get("sum_other_doc_count"):   # more values than one aggregation returns
+                    counts[n] = self._all_buckets(p.all_of([required] + list(extra)), n)
+                else:
+                    counts[n] = {b["key"]: int(b["doc_count"]) for b in agg["buckets"]}
+            out.append(counts)
+        return out
+
     def _all_buckets(self, node: p.Node | None, fieldname: str) -> dict[str, int]:
         return dict(self._composite(node or p.Everything(), fieldname))
 
